@@ -1,0 +1,49 @@
+"""Turn a RawDocument into an Article: extracted text, metadata, noise regions and id."""
+
+from __future__ import annotations
+
+from sayso.article.html import extract_page
+from sayso.article.ids import article_id
+from sayso.article.noise import find_regions, headline
+from sayso.errors import InputError
+from sayso.records import Article, RawDocument
+
+METADATA_FIELDS = ("url", "outlet", "title", "published", "authors")
+
+
+def extract_article(raw: RawDocument) -> Article:
+    """Extract one article from a raw document.
+
+    Markup goes through trafilatura (body, title, date, authors, outlet, canonical URL);
+    plain text is kept exactly as given, its headline taken from its first line when that
+    line is one. Noise (browser notices, captions, credits, share lines...) is marked as
+    regions, never removed. ``raw.url`` and ``raw.metadata`` win over what the page says.
+    Raises :class:`InputError` when there is no article text.
+    """
+    if raw.media_type == "html":
+        page = extract_page(raw.content, raw.input, raw.url or raw.metadata.get("url"))
+        text = page.text
+        found = {f: getattr(page, f) for f in METADATA_FIELDS}
+    else:
+        text = raw.content
+        if not text.strip():
+            raise InputError(raw.input, "empty text")
+        found = {"url": None, "outlet": None, "title": None, "published": None, "authors": []}
+    regions = find_regions(text)
+    if found["title"] is None:
+        found["title"] = headline(text, regions)
+    given = {f: raw.metadata[f] for f in METADATA_FIELDS if raw.metadata.get(f)}
+    if raw.url:
+        given["url"] = raw.url
+    merged = {**found, **given}
+    return Article(
+        input=raw.input,
+        id=article_id(text),
+        text=text,
+        url=merged["url"],
+        outlet=merged["outlet"],
+        title=merged["title"],
+        published=merged["published"],
+        authors=list(merged["authors"] or []),
+        regions=regions,
+    )
