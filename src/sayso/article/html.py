@@ -1,14 +1,26 @@
-"""Article extraction from markup: trafilatura for the body and the metadata."""
+"""Article extraction from markup: trafilatura and readability agree on the body.
+
+trafilatura gives the metadata and the candidate body; readability-lxml, an extractor with
+different failure modes, is a second opinion. Where readability finds much more text,
+trafilatura missed part of the article and readability's body is taken; otherwise
+trafilatura's paragraphs are kept only where readability's text contains most of their words
+(this drops the share bars, related-story lists and script residue one of them lets through).
+When readability finds almost nothing it is no judge and trafilatura's body stands.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
+import html_text
 import trafilatura
+from readability import Document
+from readability.readability import Unparseable
 from trafilatura.utils import load_html
 
-from sayso.article.title import clean_title
+from sayso.article.title import clean_title, squash
 from sayso.errors import InputError
 
 
@@ -36,14 +48,62 @@ def extract_page(html: str, input: str, url: str | None = None) -> PageArticle:
         raise InputError(input, "no article text found in the page")
     outlet = doc.sitename or None
     page_url = url or doc.url or None
+    title = clean_title(doc.title, outlet, page_url)
     return PageArticle(
-        text=doc.text.strip(),
+        text=_without_headline(consensus_body(doc.text, _readability_text(html)), title),
         url=page_url,
         outlet=outlet,
-        title=clean_title(doc.title, outlet, page_url),
+        title=title,
         published=doc.date or None,
         authors=_split_authors(doc.author),
     )
+
+
+TAKE_SECOND_RATIO = 1.5
+"""The second extractor's body replaces the first's when it has this many times more words."""
+SECOND_FAILED_RATIO = 0.3
+"""Below this share of the first body's words, the second extractor has failed: no vote."""
+AGREEMENT = 0.5
+"""A paragraph of the first body stays when this share of its words is in the second body."""
+
+
+def consensus_body(first: str, second: str) -> str:
+    """Combine two extractors' bodies of one page (see the module docstring)."""
+    first_words, second_words = _words(first), _words(second)
+    n_first, n_second = sum(first_words.values()), sum(second_words.values())
+    if n_second > TAKE_SECOND_RATIO * n_first:
+        return _tidy(second)
+    if n_second < SECOND_FAILED_RATIO * n_first:
+        return _tidy(first)
+    kept = [p for p in first.splitlines() if _share_in(_words(p), second_words) >= AGREEMENT]
+    return _tidy("\n".join(kept))
+
+
+def _without_headline(body: str, title: str | None) -> str:
+    """The body without a first line that repeats the headline (it is the article's title)."""
+    first, _, rest = body.partition("\n")
+    return rest if title and rest and squash(first) == squash(title) else body
+
+
+def _readability_text(html: str) -> str:
+    try:
+        return html_text.extract_text(Document(html).summary(html_partial=True))
+    except Unparseable:
+        return ""
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text))
+
+
+def _share_in(words: Counter[str], reference: Counter[str]) -> float:
+    total = sum(words.values())
+    return sum((words & reference).values()) / total if total else 1.0
+
+
+def _tidy(text: str) -> str:
+    """One paragraph a line, no blank or whitespace-only lines."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _split_authors(author: str | None) -> list[str]:

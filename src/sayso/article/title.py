@@ -14,13 +14,13 @@ def _affixes() -> dict[str, list[str]]:
     return json.loads(resources.files(__package__).joinpath("data/title_affixes.json").read_text("utf-8"))
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     """Lower-case letters and digits only: "Tech-Crunch.com" and "TechCrunch" compare equal."""
     return re.sub(r"\W|_", "", text.casefold())
 
 
 def _names_site(part: str, site_names: list[str]) -> bool:
-    squashed = _squash(part)
+    squashed = squash(part)
     if not squashed:
         return True
     return any(
@@ -32,13 +32,13 @@ def _names_site(part: str, site_names: list[str]) -> bool:
 
 def site_names(outlet: str | None, url: str | None) -> list[str]:
     """Squashed names a page's site goes by: its outlet name and its host's labels."""
-    names = [_squash(outlet)] if outlet else []
+    names = [squash(outlet)] if outlet else []
     host = urlsplit(url).hostname if url else None
     if host:
         labels = [label for label in host.split(".") if label not in {"www", "m", "amp", "edition"}]
         if len(labels) >= 2:
-            names.append(_squash(labels[-2]))
-            names.append(_squash("".join(labels[-2:])))
+            names.append(squash(labels[-2]))
+            names.append(squash("".join(labels[-2:])))
     return [n for n in names if len(n) >= 3]
 
 
@@ -53,7 +53,7 @@ def clean_title(title: str | None, outlet: str | None = None, url: str | None = 
     title = " ".join(title.split())
     affixes = _affixes()
     names = site_names(outlet, url)
-    labels = {_squash(p) for p in affixes["prefixes"]}
+    labels = {squash(p) for p in affixes["prefixes"]}
     separators = [*affixes["separators"], ": "]
     changed = True
     while changed:
@@ -62,7 +62,7 @@ def clean_title(title: str | None, outlet: str | None = None, url: str | None = 
             if sep not in title:
                 continue
             head, _, rest = title.partition(sep)
-            front_is_label = _squash(head) in labels and sep != ": "
+            front_is_label = squash(head) in labels and sep != ": "
             if rest and (front_is_label or _names_site(head, names)):
                 title, changed = rest.strip(), True
                 break
