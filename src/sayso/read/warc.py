@@ -1,0 +1,61 @@
+"""WARC archives, streamed one record at a time with fastwarc: each HTML response is a document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO
+
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+
+from sayso.errors import InputError
+from sayso.read._decode import decode
+from sayso.read.options import ReadOptions
+from sayso.records import RawDocument
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def read_warc(stream: IO[bytes], name: str, options: ReadOptions) -> Iterator[RawDocument | InputError]:
+    """Every HTML response record (HTTP 2xx) of a WARC stream (already decompressed) as a document.
+
+    Request, metadata, warcinfo, revisit and non-HTML records are skipped. A record's input is
+    ``<name>#record=<WARC-Record-ID>``; its target URL goes in ``url`` and its WARC-Date in
+    ``metadata["warc_date"]`` (the capture date, not the publication date). A record over
+    ``options.max_record_bytes`` is refused on its own and never read into memory.
+    """
+    if not stream.peek(5).startswith(b"WARC/"):  # type: ignore[attr-defined]
+        yield InputError(name, "malformed WARC: does not start with a WARC/ version line")
+        return
+    records = ArchiveIterator(
+        stream, record_types=WarcRecordType.response, parse_http=True, stream_detect=False, auto_decode="all"
+    )
+    position = 0
+    try:
+        for record in records:
+            position = record.stream_pos
+            item = _document(record, name, options)
+            if item is not None:
+                yield item
+    except OSError as error:
+        yield InputError(name, f"malformed WARC after offset {position}: {error}")
+
+
+def _document(record: WarcRecord, name: str, options: ReadOptions) -> RawDocument | InputError | None:
+    ref = f"{name}#record={(record.record_id or str(record.stream_pos)).strip('<>')}"
+    status = record.http_headers.status_code if record.http_headers else None
+    if not (status and 200 <= status < 300) or (record.http_content_type or "").lower() not in HTML_TYPES:
+        return None
+    if record.content_length > options.max_record_bytes:
+        return InputError(ref, f"record over the size limit of {options.max_record_bytes / 2**20:g} MiB")
+    body = record.reader.read()
+    if len(body) < record.content_length:
+        return InputError(ref, f"truncated record: {len(body)} of {record.content_length} bytes")
+    if not body.strip():
+        return InputError(ref, "empty response body")
+    url = record.headers.get("WARC-Target-URI")
+    metadata = {"url": url, "warc_date": record.headers.get("WARC-Date"), "warc_record_id": record.record_id}
+    try:
+        content = decode(body, ref, record.http_charset)
+    except InputError as error:
+        return error
+    return RawDocument(input=ref, content=content, media_type="html", url=url, metadata=metadata)
