@@ -1,0 +1,101 @@
+"""The web application: :func:`create_app` wires the ledger, the JSON API, the pages and the docs."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from sayso import __version__
+from sayso.serve import api, errors, pages
+from sayso.store import Ledger
+
+HERE = Path(__file__).parent
+
+SECURITY_HEADERS = {
+    # Scripts, styles and images only from this server: even a markup injection that slipped
+    # past escaping could not run inline script or load anything from elsewhere.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+class SerialLedger:
+    """A ledger whose calls run one at a time: its single connection is shared by all request threads."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._ledger, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return method(*args, **kwargs)
+
+        return call
+
+
+def create_app(
+    ledger: Ledger, *, write_token: str | None = None, allow_private_urls: bool = False
+) -> FastAPI:
+    """The sayso web app over ``ledger``: HTML pages at ``/``, JSON under ``/api``, docs at ``/docs``.
+
+    Read-only unless ``write_token`` is set: then ``POST /api/ingest`` accepts requests bearing
+    it. URLs sent for ingest may not reach private or loopback addresses unless
+    ``allow_private_urls``.
+    """
+    app = FastAPI(
+        title="sayso",
+        version=__version__,
+        summary="A ledger of attributed claims: who said, denied, alleged or reported what.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.ledger = SerialLedger(ledger)
+    app.state.write_token = write_token or None
+    app.state.allow_private_urls = allow_private_urls
+    app.state.templates = _templates()
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=HERE / "templates")  # autoescape on for .html
+    templates.env.filters["urlpart"] = lambda value: quote(str(value), safe="")
+    templates.env.filters["web_url"] = web_url
+    templates.env.filters["day"] = lambda value: (value or "")[:10] or "undated"
+    templates.env.filters["thousands"] = lambda value: f"{value:,}"
+    templates.env.globals["version"] = __version__
+    return templates
+
+
+def web_url(value: str | None) -> str | None:
+    """``value`` if it is an http(s) URL safe to link to, else None (no ``javascript:`` links)."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    return value if parts.scheme in ("http", "https") and parts.netloc else None
