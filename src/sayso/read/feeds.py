@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Iterator
 from typing import Any
+from xml.sax import SAXParseException
 
 import feedparser
 
@@ -27,9 +28,10 @@ _MARKUP_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"
 def read_feed(data: bytes, name: str, options: ReadOptions) -> Iterator[RawDocument | InputError]:
     """The articles of one feed: input ``<name>#item=<n>`` (from 1), or the item's link when fetched."""
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
-    if not parsed.get("version") or (parsed.get("bozo") and not parsed.entries):
-        reason = parsed.get("bozo_exception") or "not RSS or Atom"
-        yield InputError(name, f"malformed feed: {reason}".replace("\n", " "))
+    broken = parsed.get("bozo_exception")
+    broken = broken if isinstance(broken, SAXParseException) else None  # not a mere encoding quibble
+    if not parsed.get("version") or (broken and not parsed.entries):
+        yield InputError(name, f"malformed feed: {broken or 'neither RSS nor Atom'}")
         return
     outlet = parsed.feed.get("title") or None
     link_only = 0
@@ -50,6 +52,8 @@ def read_feed(data: bytes, name: str, options: ReadOptions) -> Iterator[RawDocum
             yield from read_url(metadata["url"], options, metadata=metadata)
         else:
             link_only += 1
+    if broken:  # the items before the break were read; the feed is still reported
+        yield InputError(name, f"malformed feed, read up to the error: {broken}")
     if link_only:
         log.warning(
             "%s: %d item(s) carry only a link or a teaser; skipped (fetch them with --fetch-feed-links)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import IO
 
@@ -27,7 +28,11 @@ def read_warc(stream: IO[bytes], name: str, options: ReadOptions) -> Iterator[Ra
         yield InputError(name, "malformed WARC: does not start with a WARC/ version line")
         return
     records = ArchiveIterator(
-        stream, record_types=WarcRecordType.response, parse_http=True, stream_detect=False, auto_decode="all"
+        _Forward(stream),
+        record_types=WarcRecordType.response,
+        parse_http=True,
+        stream_detect=False,
+        auto_decode="all",
     )
     position = 0
     try:
@@ -59,3 +64,23 @@ def _document(record: WarcRecord, name: str, options: ReadOptions) -> RawDocumen
     except InputError as error:
         return error
     return RawDocument(input=ref, content=content, media_type="html", url=url, metadata=metadata)
+
+
+class _Forward(io.RawIOBase):
+    """A stream read forward only, that knows its position: fastwarc asks for ``tell()``, which
+    pipes (stdin) cannot answer and which gzip streams answer slowly."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        n = self._stream.readinto(buffer)  # type: ignore[attr-defined]
+        self._position += n
+        return n
+
+    def tell(self) -> int:
+        return self._position
