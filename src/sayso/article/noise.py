@@ -1,31 +1,107 @@
-"""Noise in scraped plain text, marked as regions (the text itself is never changed)."""
+"""Noise in scraped plain text, marked as regions (the text itself is never changed).
+
+The rules are data: ``data/noise.toml`` lists whole-line patterns (browser, cookie and
+subscription notices, share bars, "Advertisement", "Read more: ...", bylines, timestamps,
+explicit captions) and line-end credit patterns ("Name / AFP - Getty Images",
+"REUTERS/Name", "(Photo: Name/Agency)"). A line that ends in a credit is a caption glued to
+its credit: the credit is a ``credit`` region and the rest of the line a ``caption`` region.
+Lines are matched one by one; nothing inside a paragraph of prose is ever marked.
+"""
 
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from sayso.records import Region
 
 HEADLINE_MAX_WORDS = 30
+DEFAULT_MAX_WORDS = {"line": 40, "credit": 80}
+_LINE = re.compile(r"[^\r\n]+")
+_LEAD = re.compile(r"[\s•·*>|–—-]*")
+_PLACEHOLDER = re.compile(r"%(\w+)%")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pattern of the noise lexicon."""
+
+    kind: str
+    regex: re.Pattern[str]
+    max_words: int
+
+
+@cache
+def _rules() -> dict[str, list[Rule]]:
+    """The lexicon's rules by scope ("line", "credit"), placeholders expanded."""
+    lexicon = tomllib.loads(resources.files(__package__).joinpath("data/noise.toml").read_text("utf-8"))
+    vocab = {
+        name: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        for name, words in lexicon["vocab"].items()
+    }
+    fragments = lexicon["fragments"]
+
+    def expand(pattern: str) -> str:
+        while _PLACEHOLDER.search(pattern):
+            pattern = _PLACEHOLDER.sub(lambda m: fragments.get(m[1]) or vocab[m[1]], pattern)
+        return pattern
+
+    rules: dict[str, list[Rule]] = {}
+    for scope, suffix in (("line", ""), ("credit", r"\s*$")):
+        rules[scope] = [
+            Rule(
+                kind=entry.get("kind", "credit"),
+                regex=re.compile(
+                    expand(entry["pattern"]) + suffix, re.IGNORECASE if entry.get("ignore_case") else 0
+                ),
+                max_words=entry.get("max_words", DEFAULT_MAX_WORDS[scope]),
+            )
+            for entry in lexicon[scope]
+        ]
+    return rules
 
 
 def find_regions(text: str) -> list[Region]:
-    """Noise regions of a text, in text order."""
-    return []
+    """Noise regions of a text, in text order; each lies within one line."""
+    regions: list[Region] = []
+    for line in _LINE.finditer(text):
+        start = line.start() + _LEAD.match(line.group()).end()
+        end = line.start() + len(line.group().rstrip())
+        if start < end:
+            regions.extend(_line_regions(text, start, end))
+    return regions
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-blank line, ends exclusive, trailing whitespace excluded."""
-    return [
-        (m.start(), m.start() + len(m.group().rstrip())) for m in re.finditer(r"[^\r\n]*\S[^\r\n]*", text)
+def _line_regions(text: str, start: int, end: int) -> list[Region]:
+    """A caption glued to its credit (the credit that starts earliest wins), else a noise line."""
+    line = text[start:end]
+    n_words = len(line.split())
+    rules = _rules()
+    credits = [
+        (match.start() + len(match[0]) - len(match[0].lstrip()), rule.kind)
+        for rule in rules["credit"]
+        if n_words <= rule.max_words and (match := rule.regex.search(line))
     ]
+    if credits:
+        offset, kind = min(credits)
+        caption = line[:offset].rstrip()
+        credit = Region(kind, (start + offset, end))
+        return [Region("caption", (start, start + len(caption))), credit] if caption else [credit]
+    for rule in rules["line"]:
+        if n_words <= rule.max_words and rule.regex.fullmatch(line):
+            return [Region(rule.kind, (start, end))]
+    return []
 
 
 def headline(text: str, regions: list[Region]) -> str | None:
     """The first line outside the noise, when it is short enough to be a headline."""
-    for start, end in _paragraphs(text):
-        if any(r.span[0] <= start and end <= r.span[1] for r in regions):
+    for line in _LINE.finditer(text):
+        content = line.group().strip()
+        start = line.start() + line.group().index(content[0]) if content else line.start()
+        if not content or any(r.span[0] <= start < r.span[1] for r in regions):
             continue
-        line = text[start:end].strip()
-        return line if len(line.split()) <= HEADLINE_MAX_WORDS else None
+        return content if len(content.split()) <= HEADLINE_MAX_WORDS else None
     return None
