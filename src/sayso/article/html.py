@@ -23,6 +23,15 @@ from trafilatura.utils import load_html
 from sayso.article.title import clean_title, squash
 from sayso.errors import InputError
 
+MIN_BODY_WORDS = 8
+"""A page whose extracted text is shorter than this (a menu, a login wall) has no article."""
+TAKE_SECOND_RATIO = 1.5
+"""The second extractor's body replaces the first's when it has this many times more words."""
+SECOND_FAILED_RATIO = 0.3
+"""Below this share of the first body's words, the second extractor has failed: no vote."""
+AGREEMENT = 0.5
+"""A paragraph of the first body stays when this share of its words is in the second body."""
+
 
 @dataclass
 class PageArticle:
@@ -44,7 +53,7 @@ def extract_page(html: str, input: str, url: str | None = None) -> PageArticle:
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, output_format="python"
     )
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or len((doc.text or "").split()) < MIN_BODY_WORDS:
         raise InputError(input, "no article text found in the page")
     outlet = doc.sitename or None
     page_url = url or doc.url or None
@@ -59,14 +68,6 @@ def extract_page(html: str, input: str, url: str | None = None) -> PageArticle:
     )
 
 
-TAKE_SECOND_RATIO = 1.5
-"""The second extractor's body replaces the first's when it has this many times more words."""
-SECOND_FAILED_RATIO = 0.3
-"""Below this share of the first body's words, the second extractor has failed: no vote."""
-AGREEMENT = 0.5
-"""A paragraph of the first body stays when this share of its words is in the second body."""
-
-
 def consensus_body(first: str, second: str) -> str:
     """Combine two extractors' bodies of one page (see the module docstring)."""
     first_words, second_words = _words(first), _words(second)
@@ -76,7 +77,7 @@ def consensus_body(first: str, second: str) -> str:
     if n_second < SECOND_FAILED_RATIO * n_first:
         return _tidy(first)
     kept = [p for p in first.splitlines() if _share_in(_words(p), second_words) >= AGREEMENT]
-    return _tidy("\n".join(kept))
+    return _tidy("\n".join(kept)) or _tidy(first)
 
 
 def _without_headline(body: str, title: str | None) -> str:

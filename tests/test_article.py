@@ -1,0 +1,345 @@
+"""Article stage: the article out of a page, the noise of scraped text marked, a stable id."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sayso.article import article_id, extract_article, find_regions
+from sayso.article.title import clean_title
+from sayso.errors import InputError
+from sayso.records import Article, RawDocument
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "article"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "seeds" / "000_81b15043bb193245.txt"
+POLNEAR_DEV = SHARED / "data" / "polnear" / "dev"
+
+
+def read_verbatim(path: Path) -> str:
+    """A text file's content exactly as stored (no newline translation)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def read_fixture(name: str) -> str:
+    return read_verbatim(FIXTURES / name)
+
+
+def text_article(name: str) -> Article:
+    return extract_article(RawDocument(input=name, content=read_fixture(name), media_type="text"))
+
+
+def html_article(name: str, url: str | None = None, **metadata) -> Article:
+    raw = RawDocument(input=name, content=read_fixture(name), media_type="html", url=url, metadata=metadata)
+    return extract_article(raw)
+
+
+def marked(article: Article) -> list[tuple[str, str]]:
+    return [(r.kind, article.text[r.span[0] : r.span[1]]) for r in article.regions]
+
+
+# ------------------------------------------------------------------ plain text: the seed
+
+
+@pytest.fixture(scope="module")
+def seed() -> Article:
+    if not SEED.exists():
+        pytest.skip(f"shared seed article absent: {SEED}")
+    content = read_verbatim(SEED)
+    return extract_article(RawDocument(input=str(SEED), content=content, media_type="text"))
+
+
+def test_seed_marks_its_browser_notice_and_both_glued_captions_and_nothing_else(seed):
+    lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", seed.text)]
+    covered = {i for i, m in enumerate(lines) for r in seed.regions if m.start() <= r.span[0] < m.end()}
+    caption_lines = [i for i, m in enumerate(lines) if m.group().rstrip().endswith("AFP - Getty Images")]
+    assert len(caption_lines) == 2
+    assert covered == {0, *caption_lines}
+    assert marked(seed)[0] == (
+        "boilerplate",
+        "IE 11 is not supported. For an optimal experience visit our site on another browser.",
+    )
+    assert [kind for kind, _ in marked(seed)[1:]] == ["caption", "credit", "caption", "credit"]
+    assert [t for k, t in marked(seed) if k == "credit"] == ["Yasuyoshi Chiba / AFP - Getty Images"] * 2
+    assert marked(seed)[1][1].endswith("Ukraine on Oct. 17, 2022.")
+
+
+def test_seed_regions_cover_whole_caption_lines_without_touching_the_paragraphs_around_them(seed):
+    for caption, credit in zip(seed.regions[1::2], seed.regions[2::2], strict=True):
+        assert caption.span[1] == credit.span[0]
+        assert seed.text[caption.span[0] - 1] == "\n"
+        assert seed.text[credit.span[1]] == "\n"
+
+
+def test_seed_title_is_its_headline_not_the_browser_notice(seed):
+    assert seed.title == (
+        "Iran sent troops to Crimea to help Russia use Iranian-made drones, Biden admin officials say"
+    )
+
+
+# -------------------------------------------------------- plain text: several styles
+
+STYLES = {
+    "wire.txt": [
+        ("byline", "By David Shepardson and Karen Freifeld"),
+        (
+            "caption",
+            "FILE PHOTO: A worker inspects a silicon wafer at a factory in Hsinchu, Taiwan, March 3, 2023.",
+        ),
+        ("credit", "REUTERS/Ann Wang/File Photo"),
+        (
+            "caption",
+            "U.S. Commerce Secretary Gina Raimondo speaks during a hearing on Capitol Hill in Washington, "
+            "U.S., May 16, 2023.",
+        ),
+        ("credit", "REUTERS/Evelyn Hockstein"),
+        (
+            "credit",
+            "(Reporting by David Shepardson and Karen Freifeld; Additional reporting by Eduardo Baptista "
+            "in Beijing; Editing by Leslie Adler)",
+        ),
+    ],
+    "uk_paper.txt": [
+        ("share", "Share on Facebook"),
+        ("share", "Share on Twitter"),
+        ("share", "Share via Email"),
+        ("caption", "Floodwater surrounds homes in Worcester after the River Severn burst its banks."),
+        ("credit", "Photograph: Christopher Furlong/Getty Images"),
+        ("related", "Read more: Thousands of homes in England at risk as flood defences fall into disrepair"),
+        ("caption", "The Environment Agency chief executive, Sir James Bevan, giving evidence to MPs."),
+        ("credit", "Photograph: PA Video/PA"),
+        (
+            "boilerplate",
+            "Sign up to First Edition, our free daily newsletter – every weekday morning at 7am BST",
+        ),
+    ],
+    "blog.txt": [
+        ("timestamp", "Posted on March 3, 2024"),
+        ("credit", "Image: the queue outside the town hall on Thursday evening (my own photo)"),
+        ("share", "Follow me on Instagram for more photos from the campaign."),
+        ("boilerplate", "Comments (12)"),
+        ("boilerplate", "Leave a comment"),
+    ],
+    "scraped.txt": [
+        (
+            "boilerplate",
+            "We use cookies to improve your experience on our site and to show you relevant advertising. "
+            "By continuing to use this site you agree to our cookie policy.",
+        ),
+        ("boilerplate", "Accept all"),
+        ("boilerplate", "Manage preferences"),
+        ("timestamp", "Published 11:42 PM EDT, Sat September 30, 2023"),
+        ("boilerplate", "Listen to this article"),
+        ("advertisement", "Advertisement"),
+        (
+            "caption",
+            "Senate Majority Leader Chuck Schumer speaks to reporters at the Capitol in Washington, "
+            "Saturday, Sept. 30, 2023.",
+        ),
+        ("credit", "(AP Photo/J. Scott Applewhite)"),
+        ("advertisement", "Story continues below advertisement"),
+        ("caption", "Congress members leave the chamber after the vote."),
+        ("credit", "Credit: Kent Nishimura/Los Angeles Times via Getty Images"),
+        ("share", "Facebook | Twitter | Email | Print"),
+        ("boilerplate", "© 2023 Example Media Group. All rights reserved."),
+    ],
+}
+HEADLINES = {
+    "wire.txt": "U.S. weighs new export curbs on chipmaking tools, sources say",
+    "uk_paper.txt": "Ministers accused of ‘burying’ flood defence review",
+    "blog.txt": "Why our town library is worth fighting for",
+    "scraped.txt": "Senate passes stopgap bill hours before shutdown deadline",
+    "clean.txt": "Council approves budget after late-night session",
+}
+
+
+@pytest.mark.parametrize("name", sorted(STYLES))
+def test_scraped_text_noise_is_marked_line_by_line_in_each_style(name):
+    assert marked(text_article(name)) == STYLES[name]
+
+
+@pytest.mark.parametrize("name", sorted(HEADLINES))
+def test_plain_text_title_is_the_first_line_that_is_not_noise(name):
+    assert text_article(name).title == HEADLINES[name]
+
+
+def test_clean_prose_that_starts_like_noise_is_not_marked():
+    # "By Monday, ...", "Photos, videos ...", "... told Reuters.", "Share prices ...", "Credit unions ..."
+    assert text_article("clean.txt").regions == []
+
+
+def test_plain_text_is_kept_verbatim_with_its_crlf_line_endings():
+    content = read_fixture("scraped.txt")
+    article = text_article("scraped.txt")
+    assert "\r\n" in content
+    assert article.text == content
+    assert all(
+        article.text[s:e].strip() and "\r" not in article.text[s:e]
+        for s, e in (r.span for r in article.regions)
+    )
+
+
+def test_a_text_that_opens_with_a_paragraph_has_no_title():
+    body = " ".join(["The council met on Tuesday and agreed, after a long debate, to delay the vote."] * 4)
+    article = extract_article(RawDocument(input="x.txt", content=body + "\n", media_type="text"))
+    assert article.title is None
+
+
+def test_empty_text_is_an_input_error_naming_the_input():
+    with pytest.raises(InputError, match=r"^blank\.txt: "):
+        extract_article(RawDocument(input="blank.txt", content=" \n\n", media_type="text"))
+
+
+def _gold_spans(ann: Path) -> list[tuple[int, int]]:
+    spans = []
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        if line.startswith("T") and "\t" in line:
+            for start, end in re.findall(r"(\d+) (\d+)", line.split("\t")[1]):
+                spans.append((int(start), int(end)))
+    return spans
+
+
+def test_noise_regions_never_overlap_an_annotated_attribution_in_polnear_dev():
+    if not POLNEAR_DEV.exists():
+        pytest.skip(f"shared PolNeAR dev split absent: {POLNEAR_DEV}")
+    n_regions = 0
+    for text_path in sorted((POLNEAR_DEV / "text").glob("*.txt")):
+        text = read_verbatim(text_path)
+        regions = find_regions(text)
+        n_regions += len(regions)
+        for ann in (POLNEAR_DEV / "attributions").glob(f"{text_path.stem}_*.ann"):
+            for start, end in _gold_spans(ann):
+                hit = [r for r in regions if r.span[0] < end and start < r.span[1]]
+                assert not hit, f"{text_path.name}: {hit} hides gold span {text[start:end]!r}"
+    assert n_regions < 60  # clean prose: only live-blog timestamps and wire credit lines
+
+
+# --------------------------------------------------------------------------- markup
+
+
+def test_html_title_drops_the_site_name_suffix_and_keeps_the_headline():
+    article = html_article("news_page.html")
+    assert article.title == "Port authority delays harbour dredging after pollution warning"
+    assert article.outlet == "The Harbour Herald"
+
+
+def test_html_metadata_date_authors_and_canonical_url_come_from_the_markup():
+    article = html_article("news_page.html")
+    assert article.published == "2024-03-12"
+    assert article.authors == ["Maria Okafor"]
+    assert article.url == "https://www.harbourherald.example/news/2024/03/12/port-dredging-delayed"
+
+
+def test_html_opinion_label_and_site_suffix_are_stripped_and_json_ld_authors_listed():
+    article = html_article("opinion_page.html")
+    assert article.title == "The four-day week deserves a fair trial"
+    assert article.published == "2023-11-05"
+    assert article.authors == ["Samuel Brandt", "Lucy Hale"]
+    assert article.outlet == "Northern Ledger"
+
+
+def test_html_body_is_the_article_without_navigation_banners_share_bars_or_footer():
+    article = html_article("news_page.html")
+    paragraphs = article.text.split("\n")
+    assert len(paragraphs) == 5
+    assert paragraphs[0].startswith("The port authority has postponed")
+    assert paragraphs[-1].endswith("according to a letter seen by the Herald.")
+    for noise in ("cookies", "Share on", "Related stories", "All rights reserved", "Home", "Maria Okafor,"):
+        assert noise not in article.text
+
+
+def test_html_body_does_not_repeat_the_headline():
+    article = html_article("opinion_page.html")
+    assert not article.text.startswith("The four-day week deserves a fair trial")
+    assert article.text.startswith("When the city council voted last month")
+
+
+def test_container_url_and_metadata_win_over_what_the_page_says():
+    article = html_article(
+        "news_page.html",
+        url="https://archive.example/capture/1",
+        published="2024-03-13",
+        title="Harbour dredging delayed",
+    )
+    assert article.url == "https://archive.example/capture/1"
+    assert article.published == "2024-03-13"
+    assert article.title == "Harbour dredging delayed"
+    assert article.authors == ["Maria Okafor"]
+
+
+def test_a_page_with_no_article_text_is_an_input_error():
+    raw = RawDocument(
+        input="nav.html",
+        content="<html><body><nav><a href='/'>Home</a></nav></body></html>",
+        media_type="html",
+    )
+    with pytest.raises(InputError, match=r"^nav\.html: "):
+        extract_article(raw)
+
+
+@pytest.mark.parametrize(
+    ("title", "outlet", "url", "headline"),
+    [
+        (
+            "Opinion | Republicans Are Following Trump to Nowhere",
+            "NYTimes",
+            None,
+            "Republicans Are Following Trump to Nowhere",
+        ),
+        (
+            "WeWork under investigation – TechCrunch",
+            None,
+            "https://techcrunch.com/2019/11/18/x/",
+            "WeWork under investigation",
+        ),
+        ("Is An 'Oxygen Bar' Real? - News Nation", "News Nation", None, "Is An 'Oxygen Bar' Real?"),
+        (
+            "LinkNaija | Nigeria's popular news platform: Kate Henshaw stuns",
+            "LinkNaija | Nigeria's popular news platform",
+            None,
+            "Kate Henshaw stuns",
+        ),
+        ("Fact Check: Is An 'Oxygen Bar' Real?", "News Nation", None, "Fact Check: Is An 'Oxygen Bar' Real?"),
+        (
+            "Russia and Syria: Forces Blocking Refugee Return",
+            "POLYGRAPH.info",
+            None,
+            "Russia and Syria: Forces Blocking Refugee Return",
+        ),
+        ("Analysis - Why rates rise", None, None, "Why rates rise"),
+    ],
+)
+def test_page_title_becomes_the_headline_only_dropping_site_names_and_section_labels(
+    title, outlet, url, headline
+):
+    assert clean_title(title, outlet, url) == headline
+
+
+# ------------------------------------------------------------------------------- id
+
+
+def test_the_same_page_read_with_and_without_a_url_gets_the_same_id():
+    from_file = html_article("news_page.html")
+    from_warc = html_article(
+        "news_page.html", url="https://www.harbourherald.example/news/x", published="2024-03-12"
+    )
+    assert from_file.id == from_warc.id
+    assert re.fullmatch(r"[0-9a-f]{16}", from_file.id)
+
+
+def test_the_id_ignores_line_endings_and_whitespace_but_not_words():
+    content = read_fixture("wire.txt")
+    crlf = content.replace("\n", "\r\n")
+    assert text_article("wire.txt").id == extract_article(RawDocument("w", crlf, "text")).id
+    assert article_id("Kirby said  it.\n") == article_id("Kirby said it.")
+    assert article_id("Kirby said it.") != article_id("Price said it.")
+
+
+def test_different_articles_get_different_ids():
+    ids = {text_article(n).id for n in HEADLINES} | {
+        html_article(n).id for n in ("news_page.html", "opinion_page.html")
+    }
+    assert len(ids) == len(HEADLINES) + 2
