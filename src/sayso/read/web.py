@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import ipaddress
+import re
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,8 +37,12 @@ CONTENT_TYPE_KINDS = {
 }
 
 
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
 def is_url(name: str) -> bool:
-    return name.lower().startswith(("http://", "https://"))
+    """Whether ``name`` is a URL (of any scheme: only http(s) is read, the others are refused)."""
+    return bool(_SCHEME.match(name))
 
 
 def read_url(
@@ -112,10 +117,13 @@ def _pin(target: httpx.URL, url: str, options: ReadOptions) -> tuple[httpx.URL, 
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     for address in addresses:
         if not options.allow_private_urls and not _public(address):
+            where = f"{target.host} resolves to {address}, which"
+            if target.host == str(address):
+                where = target.host
             raise InputError(
                 url,
-                f"refused: {target.host} is a private, loopback, link-local or reserved "
-                f"address ({address}); pass --allow-private-urls to read it",
+                f"refused: {where} is a private, loopback, link-local or reserved address "
+                "(pass --allow-private-urls to allow it)",
             )
     host_header = target.host if target.port is None else f"{target.host}:{target.port}"
     if ":" in target.host:
