@@ -150,32 +150,39 @@ def run_batch(args: argparse.Namespace, step: Step, *, output: bool = True) -> i
 
     ``output=False`` for commands that write elsewhere (the ledger): ``step`` gets ``None``.
     ``step`` may raise :class:`UsageError` (exit 2) or report per-article failures with
-    :meth:`Batch.fail`.
+    :meth:`Batch.fail`. Whatever else it raises ends the run with one line, never a traceback.
     """
     handler = _log_to_stderr()
+    out_path = getattr(args, "out", None) if output else None
     batch = Batch(list(args.inputs), read_options(args), progress=sys.stderr.isatty())
     try:
         if output:
-            with atomic_output(getattr(args, "out", None)) as out:
+            with atomic_output(out_path) as out:
                 step(batch, out)
         else:
             step(batch, None)
     except UsageError as error:
-        batch.close()
-        print(f"sayso: error: {error}", file=sys.stderr)
-        return 2
+        return _stop(batch, f"error: {error}", 2)
     except KeyboardInterrupt:
-        batch.close()
-        print("sayso: interrupted; nothing written", file=sys.stderr)
-        return 130
+        return _stop(batch, f"interrupted{f'; {out_path} left as it was' if out_path else ''}", 130)
+    except BrokenPipeError:  # the reader of stdout went away (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return _stop(batch, None, 1)
     except (SaysoError, OSError) as error:
-        batch.close()
-        print(f"sayso: error: {error}", file=sys.stderr)
-        return 1
+        return _stop(batch, f"error: {error}", 1)
+    except Exception as error:
+        return _stop(batch, f"error: internal error, please report it: {type(error).__name__}: {error}", 1)
     finally:
         logging.getLogger("sayso").removeHandler(handler)
     batch.close()
     return 1 if batch.failures else 0
+
+
+def _stop(batch: Batch, message: str | None, status: int) -> int:
+    batch.close()
+    if message:
+        print(f"sayso: {message}", file=sys.stderr)
+    return status
 
 
 @contextlib.contextmanager
