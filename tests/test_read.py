@@ -151,7 +151,7 @@ def _response(writer: WARCWriter, url: str, body: bytes, content_type: str, stat
 
 def build_warc(path: Path, pages: list[tuple[str, bytes, str]], compress: bool = True) -> Path:
     """A WARC like a crawler writes: warcinfo, then per page a request and its response, plus
-    a metadata record, an image, a 404 page and a revisit."""
+    a metadata record, a revisit, a saved page as a resource record, an image and a 404 page."""
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=compress)
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test-crawler/1.0"}))
@@ -169,6 +169,23 @@ def build_warc(path: Path, pages: list[tuple[str, bytes, str]], compress: bool =
                 warc_content_type="application/warc-fields",
             )
         )
+        writer.write_record(
+            writer.create_revisit_record(
+                pages[0][0] if pages else "https://a.example/",
+                digest="sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                refers_to_uri="https://coastalcourier.example/",
+                refers_to_date="2024-03-13T09:00:00Z",
+                http_headers=StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"),
+            )
+        )
+        resource = writer.create_warc_record(
+            "file:///saved/council-vote.htm",
+            "resource",
+            payload=io.BytesIO((FIXTURES / "council-vote.htm").read_bytes()),
+            warc_content_type="text/html; charset=utf-8",
+            warc_headers_dict={"WARC-Date": "2024-03-14T09:00:00Z"},
+        )
+        writer.write_record(resource)
         _response(
             writer, "https://coastalcourier.example/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png"
         )
@@ -197,14 +214,18 @@ def warc(tmp_path: Path) -> Path:
     )
 
 
-def test_every_html_response_of_a_warc_is_a_document_and_other_records_are_skipped(warc: Path) -> None:
+def test_every_html_response_or_resource_of_a_warc_is_a_document_and_other_records_are_skipped(
+    warc: Path,
+) -> None:
     docs = documents(warc)
     assert [d.url for d in docs] == [
         "https://coastalcourier.example/news/port-strike",
         "https://townpaper.example/fetes",
+        "file:///saved/council-vote.htm",
     ]
     assert docs[0].content == PAGE.read_text(encoding="utf-8")
     assert "Salle des F\u00eates" in docs[1].content
+    assert docs[2].content == (FIXTURES / "council-vote.htm").read_text(encoding="utf-8")
     for doc in docs:
         assert doc.input.startswith(f"{warc}#record=urn:uuid:")
         assert doc.metadata["warc_date"] == "2024-03-14T09:00:00Z" and doc.media_type == "html"
@@ -214,7 +235,7 @@ def test_an_uncompressed_warc_is_read_too(tmp_path: Path) -> None:
     path = build_warc(
         tmp_path / "crawl.warc", [("https://a.example/x", PAGE.read_bytes(), "text/html")], False
     )
-    assert [d.url for d in documents(path)] == ["https://a.example/x"]
+    assert [d.url for d in documents(path)] == ["https://a.example/x", "file:///saved/council-vote.htm"]
 
 
 def test_reading_a_warc_streams_one_record_at_a_time(tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 def read_warc(stream: IO[bytes], name: str, options: ReadOptions) -> Iterator[RawDocument | InputError]:
-    """Every HTML response record (HTTP 2xx) of a WARC stream (already decompressed) as a document.
+    """Every HTML response record (HTTP 2xx) of a WARC stream (already decompressed) as a document,
+    and every HTML resource record (a page archived without its HTTP envelope).
 
     Request, metadata, warcinfo, revisit and non-HTML records are skipped. A record's input is
     ``<name>#record=<WARC-Record-ID>``; its target URL goes in ``url`` and its WARC-Date in
@@ -29,7 +30,7 @@ def read_warc(stream: IO[bytes], name: str, options: ReadOptions) -> Iterator[Ra
         return
     records = ArchiveIterator(
         _Forward(stream),
-        record_types=WarcRecordType.response,
+        record_types=WarcRecordType.response | WarcRecordType.resource,
         parse_http=True,
         stream_detect=False,
         auto_decode="all",
@@ -47,8 +48,12 @@ def read_warc(stream: IO[bytes], name: str, options: ReadOptions) -> Iterator[Ra
 
 def _document(record: WarcRecord, name: str, options: ReadOptions) -> RawDocument | InputError | None:
     ref = f"{name}#record={(record.record_id or str(record.stream_pos)).strip('<>')}"
-    status = record.http_headers.status_code if record.http_headers else None
-    if not (status and 200 <= status < 300) or (record.http_content_type or "").lower() not in HTML_TYPES:
+    if record.record_type == WarcRecordType.response:
+        status = record.http_headers.status_code if record.http_headers else 0
+        content_type, charset = record.http_content_type, record.http_charset
+    else:
+        status, (content_type, charset) = 200, _content_type(record.headers.get("Content-Type", ""))
+    if not 200 <= status < 300 or (content_type or "").lower() not in HTML_TYPES:
         return None
     if record.content_length > options.max_record_bytes:
         return InputError(ref, f"record over the size limit of {options.max_record_bytes / 2**20:g} MiB")
@@ -60,10 +65,24 @@ def _document(record: WarcRecord, name: str, options: ReadOptions) -> RawDocumen
     url = record.headers.get("WARC-Target-URI")
     metadata = {"url": url, "warc_date": record.headers.get("WARC-Date"), "warc_record_id": record.record_id}
     try:
-        content = decode(body, ref, record.http_charset)
+        content = decode(body, ref, charset)
     except InputError as error:
         return error
     return RawDocument(input=ref, content=content, media_type="html", url=url, metadata=metadata)
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    """``text/html; charset=utf-8`` -> ("text/html", "utf-8")."""
+    media_type, _, parameters = header.partition(";")
+    charset = next(
+        (
+            v
+            for k, _, v in (p.strip().partition("=") for p in parameters.split(";"))
+            if k.lower() == "charset"
+        ),
+        None,
+    )
+    return media_type.strip(), charset.strip('"') if charset else None
 
 
 class _Forward(io.RawIOBase):
