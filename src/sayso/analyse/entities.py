@@ -63,6 +63,10 @@ def is_role_word(token: Token) -> bool:
     return _bare(token.text) in words("role_nouns.txt") or token.lemma_.lower() in words("role_nouns.txt")
 
 
+def _is_common_noun(token: Token) -> bool:
+    return token.pos_ == "NOUN" and token.text.islower()
+
+
 def media_name(name: str) -> bool:
     """Whether an organisation's name is a news outlet's."""
     bare = name[4:] if name.lower().startswith("the ") else name
@@ -169,7 +173,7 @@ def _is_name_word(token: Token) -> bool:
 def premodifier_role(name: Span) -> str | None:
     """The role written before a name: "White House National Security Council spokesperson"."""
     doc, end = name.doc, name.start
-    if end == 0 or not is_role_word(doc[end - 1]):
+    if end == 0 or not (is_role_word(doc[end - 1]) or _is_common_noun(doc[end - 1])):
         return None
     start = end - 1
     while start > name.sent.start and doc[start - 1].pos_ in _ROLE_WORD_POS and not doc[start - 1].is_space:
@@ -202,13 +206,16 @@ def _phrase(doc: Doc, i: int, step: int, limit: int = 12) -> str | None:
     if not tokens or len(tokens) > limit:
         return None
     tokens.sort(key=lambda t: t.i)
+    described = bool(tokens) and tokens[0].lower_ in _DETERMINERS  # "a former crane operator"
     while tokens and tokens[0].lower_ in _DETERMINERS:
         tokens = tokens[1:]
     if not tokens or tokens[0].pos_ in {"ADP", "SCONJ", "CCONJ"}:
         return None
     if any(t.pos_ in _NOT_IN_ROLE and t.text not in _POSSESSIVE for t in tokens):
         return None
-    if not any(is_role_word(t) for t in tokens) or tokens[-1].ent_type_ in PERSON_LABELS:
+    if tokens[-1].ent_type_ in PERSON_LABELS:
+        return None
+    if not any(is_role_word(t) or (described and _is_common_noun(t)) for t in tokens):
         return None
     return doc[tokens[0].i : tokens[-1].i + 1].text
 

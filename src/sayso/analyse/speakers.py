@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from sayso.analyse.data import table, words
-from sayso.analyse.entities import EntityInfo, media_name, strip_determiner
+from sayso.analyse.entities import EntityInfo, is_role_word, media_name, strip_determiner
 from sayso.analyse.extensions import AttributionSpans
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -80,7 +80,8 @@ class _Resolver:
         if not found:
             return SourceInfo(type="unknown", speakers=[" … ".join(s.text for s in source)])
         for entity in found:
-            entity.add_mention(span if pronoun is not None else strip_determiner(span) or span)
+            if not any(span.start <= m.start and m.end <= span.end for m in entity.mentions):
+                entity.add_mention(span if pronoun is not None else strip_determiner(span) or span)
             self._remember(span.start, entity)
         return SourceInfo(entities=found, type=found[0].type, speakers=[e.name for e in found])
 
@@ -90,6 +91,9 @@ class _Resolver:
         head = root.lower_
         if owner is not None and owner.type == "person":
             return people
+        named_next = self.of_token.get(root.i + 1)
+        if people and is_role_word(root) and named_next is not None and named_next.type == "person":
+            return people  # a misparsed "Chen and ... spokesperson Omar Haddad": the title, not the head
         if root.lemma_.lower() in words("document_nouns.txt"):
             author = next((c for c in root.children if c.dep_ == "prep" and c.lower_ in _AUTHOR_PREPS), None)
             objects = [c for c in author.children if c.dep_ == "pobj"] if author is not None else []

@@ -1,0 +1,335 @@
+"""The analysis stage after the attribution spans: entities, speakers, roles, stance, kind, noise.
+
+Most tests set the attributions themselves (marked up in ``fixtures/analyse``, see conftest)
+so that they pin the rules of speaker resolution and stance whatever the attribution model
+finds; the seed article and the ``Analyser`` tests run the whole pipeline.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import FIXTURES, SHARED, parse_marked
+from sayso.records import AnalysedArticle, Attribution, Region
+
+FIXTURE_DIR = FIXTURES / "analyse"
+
+
+def by_cue(record: AnalysedArticle, cue: str, nth: int = 0) -> Attribution:
+    """The nth attribution whose cue reads ``cue``."""
+    found = [a for a in record.attributions if a.cue.text == cue]
+    cues = [a.cue.text for a in record.attributions]
+    assert len(found) > nth, f"no attribution #{nth} with cue {cue!r}: {cues}"
+    return found[nth]
+
+
+def by_source(record: AnalysedArticle, source: str, nth: int = 0) -> Attribution:
+    found = [a for a in record.attributions if a.source.text == source]
+    assert len(found) > nth, f"no attribution #{nth} with source {source!r}"
+    return found[nth]
+
+
+def entity(record: AnalysedArticle, name: str):
+    return next(e for e in record.entities if e.name == name)
+
+
+@pytest.fixture(scope="module")
+def bridge(analyse_marked):
+    return analyse_marked("bridge_closure.txt")
+
+
+@pytest.fixture(scope="module")
+def senators(analyse_marked):
+    return analyse_marked("two_senators.txt")
+
+
+@pytest.fixture(scope="module")
+def port(analyse_marked):
+    return analyse_marked("port_briefing.txt")
+
+
+# --- speakers -------------------------------------------------------------------------------
+
+
+def test_a_surname_resolves_to_the_full_name_introduced_earlier(bridge, senators):
+    assert by_source(bridge, "Marsh").speakers == ["Elena Marsh"]
+    assert by_source(bridge, "Brennan").speakers == ["Tom Brennan"]
+    assert by_source(senators, "Kane").speakers == ["Robert Kane"]
+    assert by_source(bridge, "Marsh").source.entity == by_source(bridge, "Mayor Elena Marsh").source.entity
+
+
+def test_a_pronoun_resolves_to_the_last_named_speaker_of_the_same_gender(senators):
+    assert by_source(senators, "she").speakers == ["Maria Alvarez"]
+    assert by_source(senators, "He").speakers == ["Robert Kane"]
+    # Kane spoke last, but "she" skips him for the last woman who spoke
+    assert by_cue(senators, "added").speakers == ["Maria Alvarez"]
+
+
+def test_a_pronoun_resolves_to_the_speaker_of_the_sentence_before(bridge, port):
+    assert by_source(bridge, "He").speakers == ["David Okafor"]
+    assert by_source(port, "He").speakers == ["Omar Haddad"]
+    assert by_source(port, "She").speakers == ["Laura Chen"]
+
+
+def test_a_title_before_a_name_makes_the_role_and_the_name_the_speaker(port, bridge):
+    first = by_source(port, "Maritime Commission spokesperson Laura Chen")
+    assert first.speakers == ["Laura Chen"] and first.source.type == "person"
+    assert by_source(bridge, "Mayor Elena Marsh").speakers == ["Elena Marsh"]
+
+
+def test_a_possessive_organisation_before_a_surname_resolves_to_the_person(port):
+    said = by_source(port, "The Transport Ministry's Haddad")
+    assert said.speakers == ["Omar Haddad"]
+    assert said.source.type == "person"
+
+
+def test_coordinated_sources_give_one_speaker_each(port):
+    according = by_cue(port, "according to")
+    assert according.speakers == ["Laura Chen", "Omar Haddad"]
+    assert according.source.type == "person"
+
+
+def test_i_inside_a_quote_is_the_speaker_of_the_quote(port):
+    assert by_source(port, "I").speakers == ["Peter Walsh"]
+
+
+def test_unnamed_sources_are_anonymous_and_keep_their_own_words(bridge, port):
+    for record, words in [
+        (bridge, "city officials"),
+        (bridge, "A spokesperson for the mayor"),
+        (bridge, "one council member"),
+        (port, "Two people familiar with the talks"),
+    ]:
+        attribution = by_source(record, words)
+        assert attribution.source.type == "anonymous"
+        assert attribution.speakers == [words]
+
+
+def test_they_refers_back_to_the_last_group_that_spoke(senators):
+    they = by_source(senators, "They")
+    assert they.speakers == ["Agriculture Department officials"]
+    assert they.source.type == "anonymous"
+
+
+def test_news_outlets_are_media_sources_that_report(bridge, senators, port):
+    for record, name in [(bridge, "Harbour Gazette"), (senators, "Sacramento Bee"), (port, "Avalon Courier")]:
+        attribution = next(a for a in record.attributions if a.speakers == [name])
+        assert attribution.source.type == "media"
+        assert attribution.stance == "report"
+    reuters = by_source(senators, "Reuters")  # a wire agency that "said" still reports
+    assert reuters.source.type == "media" and reuters.stance == "report"
+
+
+def test_organisations_are_resolved_from_names_definite_nouns_and_it(senators, port, bridge):
+    department = by_source(senators, "The department")
+    assert department.speakers == ["Agriculture Department"]  # named by "Agriculture Department officials"
+    assert department.source.type == "organization"
+    assert by_source(senators, "It").speakers == ["Agriculture Department"]
+    assert by_source(port, "It").speakers == ["Port Employers Association"]
+    assert by_source(bridge, "The city's finance department").source.type == "organization"
+
+
+def test_a_report_by_an_organisation_is_that_organisations_say_so(bridge):
+    according = by_cue(bridge, "According to")
+    assert according.speakers == ["Calder & Webb"]
+    assert according.source.type == "organization"
+
+
+def test_a_sourceless_participle_cue_shares_the_speaker_of_its_governing_cue(bridge):
+    saying = by_cue(bridge, "saying")
+    assert saying.source.spans == []
+    assert saying.speakers == ["A spokesperson for the mayor"]
+
+
+def test_source_entity_points_into_the_entities_and_mentions_are_offsets_of_names(bridge):
+    ids = {e.id: e for e in bridge.entities}
+    for attribution in bridge.attributions:
+        if attribution.source.entity is not None:
+            assert ids[attribution.source.entity].name in attribution.speakers
+    marsh = entity(bridge, "Elena Marsh")
+    assert {bridge.text[s:e] for s, e in marsh.mentions} == {"Elena Marsh", "Marsh"}
+    assert all(e.type in {"person", "organization", "media", "anonymous"} for e in bridge.entities)
+
+
+# --- roles ----------------------------------------------------------------------------------
+
+
+def test_roles_come_from_premodifiers_and_appositions(bridge, port, senators):
+    assert entity(port, "Laura Chen").roles == ["Maritime Commission spokesperson"]
+    assert entity(port, "Omar Haddad").roles == ["Transport Ministry spokesperson"]
+    assert entity(bridge, "David Okafor").roles == ["Transport Commissioner"]
+    assert entity(bridge, "Priya Raman").roles == ["firm's lead structural engineer"]  # apposition after
+    assert entity(bridge, "Tom Brennan").roles == ["opposition leader on the city council"]  # before
+    assert entity(senators, "Luis Ortega").roles == ["Kane's chief of staff"]
+    assert entity(port, "Peter Walsh").roles == ["Union negotiator", "former crane operator"]
+
+
+def test_a_title_inside_the_name_is_a_role_not_part_of_the_name(bridge):
+    assert entity(bridge, "Elena Marsh").roles == ["Mayor"]
+
+
+def test_a_relative_clause_after_a_name_is_not_a_role(bridge):
+    assert entity(bridge, "Ana Lopes").roles == []
+
+
+# --- stance and kind ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fixture", "cue", "stance"),
+    [
+        ("bridge", "denied", "deny"),
+        ("senators", "dismissed", "deny"),
+        ("bridge", "accused", "accuse"),
+        ("port", "accused", "accuse"),
+        ("bridge", "declined to comment", "no-comment"),
+        ("senators", "did not return", "no-comment"),
+        ("port", "declined to comment", "no-comment"),
+        ("bridge", "believe", "assess"),
+        ("bridge", "estimated", "assess"),
+        ("senators", "warned", "warn"),
+        ("port", "warned", "warn"),
+        ("bridge", "told", "assert"),
+        ("senators", "argued", "assert"),
+    ],
+)
+def test_stance_follows_the_cue(request, fixture, cue, stance):
+    assert by_cue(request.getfixturevalue(fixture), cue).stance == stance
+
+
+def test_concern_is_a_stance(analyse_marked):
+    record = analyse_marked(
+        "Chief Inspector Ruth Adler spoke on Friday. "
+        "{s1|She} {c1|was concerned} {q1|that the audit came too late}."
+    )
+    assert record.attributions[0].stance == "concern"
+    assert record.attributions[0].speakers == ["Ruth Adler"]
+
+
+def test_kind_is_direct_indirect_or_mixed_by_the_quotation_marks(bridge, senators):
+    assert by_source(bridge, "Ana Lopes").kind == "direct"
+    assert by_source(bridge, "Mayor Elena Marsh").kind == "direct"  # a quote split around its cue
+    assert by_source(bridge, "Marsh").kind == "indirect"
+    assert by_source(senators, "Kane").kind == "mixed"  # partly quoted
+    assert by_cue(bridge, "saying").kind == "mixed"
+
+
+def test_straight_and_doubled_quote_marks_count_and_an_open_quote_ends_with_its_paragraph(analyse_marked):
+    record = analyse_marked(
+        "``{q1|We will appeal},'' {s1|Jane Doe} {c1|said}.\n\n"
+        '"{q2|The ruling is wrong}, {s2|she} {c2|said}, {q2|and it will not stand.}\n\n'
+        "{s3|The judge} {c3|said} {q3|the case was closed}."
+    )
+    assert [a.kind for a in record.attributions] == ["direct", "direct", "indirect"]
+
+
+# --- noise ----------------------------------------------------------------------------------
+
+
+def test_attributions_in_noise_regions_are_dropped_and_noise_is_not_parsed(analyse_marked):
+    marked = (FIXTURE_DIR / "port_briefing.txt").read_text(encoding="utf-8")
+    text, _ = parse_marked(marked)
+    notice = (0, text.index("\n"))
+    caption_start = text.index("Dock workers")
+    caption = (caption_start, text.index("\n", caption_start))
+    marked = marked.replace("Mark Tully / Reuters", "{s99|Mark Tully} {c99|/} {q99|Reuters}")
+    record = analyse_marked(marked, regions=[Region("boilerplate", notice), Region("caption", caption)])
+    for attribution in record.attributions:
+        for role in (attribution.source, attribution.cue, attribution.content):
+            for start, end in role.spans:
+                assert end <= caption[0] or start >= caption[1]
+    assert len(record.attributions) == len(parse_marked(marked)[1]) - 1
+    mentioned = [(s, e) for entity in record.entities for s, e in entity.mentions]
+    assert all(e <= caption[0] or s >= caption[1] for s, e in mentioned)
+    assert record.text == text  # noise is marked, never removed
+
+
+# --- the Analyser, end to end ---------------------------------------------------------------
+
+
+def test_analyse_and_pipe_give_the_same_records_with_offsets_into_the_text(analyser):
+    from sayso.records import Article
+
+    articles = [
+        Article(input=name, id=name, text=parse_marked((FIXTURE_DIR / name).read_text(encoding="utf-8"))[0])
+        for name in ("bridge_closure.txt", "port_briefing.txt")
+    ]
+    piped = list(analyser.pipe(articles))
+    assert [r.to_dict() for r in piped] == [analyser.analyse(a).to_dict() for a in articles]
+    for record in piped:
+        assert record.attributions, "the attribution model found nothing in a news article"
+        for attribution in record.attributions:
+            for role in (attribution.source, attribution.cue, attribution.content):
+                assert role.text == " … ".join(record.text[s:e] for s, e in role.spans)
+
+
+def test_an_empty_article_is_an_input_error(analyser):
+    from sayso.errors import InputError
+    from sayso.records import Article
+
+    with pytest.raises(InputError, match="no article text"):
+        analyser.analyse(Article(input="blank.txt", id="x", text=" \n "))
+
+
+SEED = SHARED / "seeds" / "000_81b15043bb193245.txt"
+
+
+@pytest.fixture(scope="module")
+def seed(analyser):
+    if not SEED.exists():
+        pytest.skip(f"the shared seed article is absent ({SEED})")
+    from sayso.article import extract_article
+    from sayso.records import RawDocument
+
+    text = SEED.read_text(encoding="utf-8")
+    return analyser.analyse(extract_article(RawDocument(str(SEED), text, "text")))
+
+
+def test_seed_every_source_resolves_to_its_canonical_speaker(seed):
+    expected = {
+        "Kirby": ["John Kirby"],
+        "he": ["John Kirby"],
+        "Price": ["Ned Price"],
+        "The State Department’s Price": ["Ned Price"],
+        "White House National Security Council spokesperson John Kirby": ["John Kirby"],
+        "John Kirby, White House National Security Council spokesperson,": ["John Kirby"],
+        "John Kirby, White House National Security Council spokesperson": ["John Kirby"],
+        "John Kirby": ["John Kirby"],
+        "Kirby and State Department spokesperson Ned Price": ["John Kirby", "Ned Price"],
+        "Biden administration officials": ["Biden administration officials"],
+        "The New York Times": ["New York Times"],
+        "The Washington Post": ["Washington Post"],
+        "The Biden administration": ["Biden administration"],
+        "Iran": ["Iran"],
+    }
+    found = {a.source.text: a.speakers for a in seed.attributions if a.source.text in expected}
+    assert found == {source: expected[source] for source in found}
+    for source in ["Kirby", "he", "Price", "The State Department’s Price", "Biden administration officials",
+                   "The New York Times", "The Washington Post", "The Biden administration", "Iran",
+                   "Kirby and State Department spokesperson Ned Price"]:  # fmt: skip
+        assert source in found, f"no attribution with source {source!r}"
+
+
+def test_seed_types_stances_and_roles(seed):
+    def one(source):
+        return next(a for a in seed.attributions if a.source.text == source)
+
+    assert one("Biden administration officials").source.type == "anonymous"
+    for outlet in ("The New York Times", "The Washington Post"):
+        assert (one(outlet).source.type, one(outlet).stance) == ("media", "report")
+    assert one("The Biden administration").stance == "accuse"
+    assert (one("Iran").source.type, one("Iran").stance) == ("organization", "deny")
+    roles = {e.name: e.roles for e in seed.entities}
+    assert roles["John Kirby"] == ["White House National Security Council spokesperson"]
+    assert roles["Ned Price"] == ["State Department spokesperson"]
+
+
+def test_seed_nothing_comes_from_the_browser_notice_or_the_captions(seed):
+    noise = [(0, seed.text.index("\n"))] + [
+        (seed.text.rindex("\n", 0, i) + 1, i + len("Getty Images"))
+        for i in (j for j in range(len(seed.text)) if seed.text.startswith("Getty Images", j))
+    ]
+    for attribution in seed.attributions:
+        for role in (attribution.source, attribution.cue, attribution.content):
+            for start, end in role.spans:
+                assert all(end <= s or start >= e for s, e in noise), (attribution.id, role.text)
