@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -132,6 +133,12 @@ def test_stdin_is_read_when_the_input_is_a_dash() -> None:
 def test_gzipped_html_on_stdin_is_recognised_by_its_content() -> None:
     out = _stdin_documents(gzip.compress(PAGE.read_bytes()))
     assert out.startswith("('<stdin>', 'html', '<!DOCTYPE html>")
+
+
+def test_a_warc_piped_on_stdin_is_streamed(tmp_path: Path) -> None:
+    path = build_warc(tmp_path / "crawl.warc.gz", [("https://a.example/x", PAGE.read_bytes(), "text/html")])
+    out = _stdin_documents(path.read_bytes())
+    assert out.count("('<stdin>#record=urn:uuid:") == 2  # the page and the archived resource
 
 
 # --- WARC --------------------------------------------------------------------------------------
@@ -460,10 +467,13 @@ class NewsSite(http.server.BaseHTTPRequestHandler):
             "/to-metadata": (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b""),
             "/loop": (302, {"Location": "/loop"}, b""),
             "/huge": (200, {"Content-Type": "text/html"}, b"<p>Officials said.</p>" * 100_000),
+            "/huge-declared": (200, {"Content-Type": "text/html"}, b"<p>Officials said.</p>" * 100_000),
             "/missing": (404, {"Content-Type": "text/html"}, b"<h1>Not found</h1>"),
             "/feed": (200, {"Content-Type": "application/rss+xml"}, _link_feed(port)),
         }
-        status, headers, body = routes.get(self.path, routes["/missing"])
+        if self.path == "/slow":
+            time.sleep(1.5)
+        status, headers, body = routes.get(self.path, routes["/news/port-strike"])
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)
@@ -527,9 +537,14 @@ def test_a_redirect_loop_stops_at_the_redirect_limit(site: str) -> None:
     )
 
 
-def test_an_oversized_body_is_refused(site: str) -> None:
-    error = only_error(f"{site}/huge", allow_private_urls=True, max_document_bytes=1024 * 1024)
-    assert "size limit" in error.reason
+@pytest.mark.parametrize("path", ["/huge", "/huge-declared"])
+def test_an_oversized_body_is_refused_whether_or_not_its_length_is_declared(site: str, path: str) -> None:
+    error = only_error(f"{site}{path}", allow_private_urls=True, max_document_bytes=1024 * 1024)
+    assert error.reason == "response over the size limit of 1 MiB"
+
+
+def test_a_server_slower_than_the_timeout_is_an_error(site: str) -> None:
+    assert only_error(f"{site}/slow", allow_private_urls=True, timeout=0.3).reason.startswith("timed out")
 
 
 def test_an_http_error_status_is_an_error(site: str) -> None:
