@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sayso.article import article_id, extract_article, find_regions
-from sayso.article.title import clean_title
+from sayso.article.title import clean_title, site_names
 from sayso.errors import InputError
 from sayso.records import Article, RawDocument
 
@@ -315,7 +315,7 @@ def test_a_page_with_no_article_text_is_an_input_error():
 def test_page_title_becomes_the_headline_only_dropping_site_names_and_section_labels(
     title, outlet, url, headline
 ):
-    assert clean_title(title, outlet, url) == headline
+    assert clean_title(title, site_names(outlet, url)) == headline
 
 
 # ------------------------------------------------------------------------------- id

@@ -13,14 +13,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import html_text
 import trafilatura
+from lxml.html import HtmlElement
 from readability import Document
 from readability.readability import Unparseable
 from trafilatura.utils import load_html
 
-from sayso.article.title import clean_title, squash
+from sayso.article.title import clean_title, names_site, site_names, squash
 from sayso.errors import InputError
 
 MIN_BODY_WORDS = 8
@@ -57,7 +59,7 @@ def extract_page(html: str, input: str, url: str | None = None) -> PageArticle:
         raise InputError(input, "no article text found in the page")
     outlet = doc.sitename or None
     page_url = url or doc.url or None
-    title = clean_title(doc.title, outlet, page_url)
+    title = _headline(tree, doc.title, site_names(outlet, page_url, *_home_link_texts(tree, page_url)))
     return PageArticle(
         text=_without_headline(consensus_body(doc.text, _readability_text(html)), title),
         url=page_url,
@@ -78,6 +80,26 @@ def consensus_body(first: str, second: str) -> str:
         return _tidy(first)
     kept = [p for p in first.splitlines() if _share_in(_words(p), second_words) >= AGREEMENT]
     return _tidy("\n".join(kept)) or _tidy(first)
+
+
+def _headline(tree: HtmlElement, title: str | None, names: list[str]) -> str | None:
+    """The page's headline: trafilatura's title cleaned, or the <title> tag's when that is the logo."""
+    if not title or names_site(title, names):
+        title = tree.findtext(".//title") or title
+    return clean_title(title, names)
+
+
+def _home_link_texts(tree: HtmlElement, page_url: str | None) -> list[str]:
+    """Texts of links to the page's own front page ("/" or its host's root): logo, masthead."""
+    host = urlsplit(page_url).netloc if page_url else None
+    texts = []
+    for link in tree.iterfind(".//a[@href]"):
+        href = urlsplit(link.get("href", "").strip())
+        same_site = not href.netloc or href.netloc == host
+        is_root = href.path in ("/", "") and (href.path or href.netloc) and not (href.query or href.fragment)
+        if same_site and is_root and (text := " ".join(link.text_content().split())):
+            texts.append(text)
+    return texts
 
 
 def _without_headline(body: str, title: str | None) -> str:

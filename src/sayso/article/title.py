@@ -19,40 +19,52 @@ def squash(text: str) -> str:
     return re.sub(r"\W|_", "", text.casefold())
 
 
-def _names_site(part: str, site_names: list[str]) -> bool:
+NOT_SITE_LABELS = frozenset(
+    {"www", "m", "amp", "edition", "co", "com", "org", "net", "gov", "ac", "edu", "ne", "or"}
+)
+"""Host labels that do not name a site ("www.example.co.uk" names "example")."""
+SITE_NAME_SLACK = 6
+"""A title part still names the site when it is the site name plus a few characters (".com")."""
+
+
+def names_site(part: str, site_names: list[str]) -> bool:
+    """Whether a title part is the site's name (or one of its pieces)."""
     squashed = squash(part)
     if not squashed:
         return True
     return any(
-        squashed == name or (len(squashed) >= 4 and (squashed in name or name in squashed))
+        squashed == name
+        or (len(squashed) >= 4 and squashed in name)
+        or (name in squashed and len(squashed) - len(name) <= SITE_NAME_SLACK)
         for name in site_names
-        if name
     )
 
 
-def site_names(outlet: str | None, url: str | None) -> list[str]:
-    """Squashed names a page's site goes by: its outlet name and its host's labels."""
-    names = [squash(outlet)] if outlet else []
+def site_names(outlet: str | None, url: str | None, *others: str) -> list[str]:
+    """Squashed names a page's site goes by: its outlet, its host's labels, and ``others``.
+
+    ``others`` are further names the page gives itself, such as the text of its logo link.
+    """
+    names = [squash(n) for n in (outlet, *others) if n]
     host = urlsplit(url).hostname if url else None
     if host:
-        labels = [label for label in host.split(".") if label not in {"www", "m", "amp", "edition"}]
-        if len(labels) >= 2:
-            names.append(squash(labels[-2]))
-            names.append(squash("".join(labels[-2:])))
+        labels = host.split(".")
+        names.append(squash(host))
+        names.extend(squash(label) for label in labels[:-1] if label not in NOT_SITE_LABELS)
     return [n for n in names if len(n) >= 3]
 
 
-def clean_title(title: str | None, outlet: str | None = None, url: str | None = None) -> str | None:
+def clean_title(title: str | None, names: list[str]) -> str | None:
     """Strip "Opinion | ", " – Site Name" and "Site Name: " from a page title.
 
-    A part split off at a separator is dropped only when it names the site (the outlet or
-    the URL's host) or is a known section label, and only while a headline remains.
+    ``names`` are the site's names (see :func:`site_names`). A part split off at a separator
+    is dropped only when it names the site or is a known section label, and only while a
+    headline remains.
     """
     if not title:
         return title
     title = " ".join(title.split())
     affixes = _affixes()
-    names = site_names(outlet, url)
     labels = {squash(p) for p in affixes["prefixes"]}
     separators = [*affixes["separators"], ": "]
     changed = True
@@ -63,11 +75,11 @@ def clean_title(title: str | None, outlet: str | None = None, url: str | None = 
                 continue
             head, _, rest = title.partition(sep)
             front_is_label = squash(head) in labels and sep != ": "
-            if rest and (front_is_label or _names_site(head, names)):
+            if rest and (front_is_label or names_site(head, names)):
                 title, changed = rest.strip(), True
                 break
             body, _, tail = title.rpartition(sep)
-            if body and _names_site(tail, names):
+            if body and names_site(tail, names):
                 title, changed = body.strip(), True
                 break
     return title
