@@ -6,6 +6,9 @@ import gzip
 import http.server
 import io
 import os
+import shutil
+import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -14,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
+import certifi
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -457,9 +461,11 @@ class NewsSite(http.server.BaseHTTPRequestHandler):
     """A small news site on 127.0.0.1: pages, redirects, an oversized page, a feed of links."""
 
     user_agents: ClassVar[list[str]] = []
+    hosts: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         NewsSite.user_agents.append(self.headers.get("User-Agent", ""))
+        NewsSite.hosts.append(self.headers.get("Host", ""))
         port = self.server.server_address[1]
         routes = {
             "/news/port-strike": (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE.read_bytes()),
@@ -529,6 +535,46 @@ def test_a_redirect_to_a_private_address_is_refused(site: str, monkeypatch: pyte
     monkeypatch.setattr(web, "_public", lambda address: str(address) == "127.0.0.1" or public(address))
     error = only_error(f"{site}/to-metadata")
     assert error.reason.startswith("refused") and "169.254.169.254" in error.reason
+
+
+@pytest.fixture
+def tls_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The news site over HTTPS as ``news.test``, with a certificate for that name only.
+
+    ``news.test`` resolves to 127.0.0.1, which stands in for a public address here.
+    """
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make the test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    request = "req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=news.test -addext subjectAltName=DNS:news.test"
+    subprocess.run(["openssl", *request.split(), "-keyout", key, "-out", cert], check=True, capture_output=True)
+    server = http.server.HTTPServer(("127.0.0.1", 0), NewsSite)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    resolve = socket.getaddrinfo
+
+    def fake_dns(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return resolve("127.0.0.1" if host in ("news.test", "other.test") else host, *args, **kwargs)
+
+    public = web._public
+    monkeypatch.setattr(socket, "getaddrinfo", fake_dns)
+    monkeypatch.setattr(web, "_public", lambda address: str(address) == "127.0.0.1" or public(address))
+    monkeypatch.setattr(certifi, "where", lambda: str(cert))
+    yield f"{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_certificate_for_the_host_name(
+    tls_site: str,
+) -> None:
+    [doc] = documents(f"https://news.test:{tls_site}/news/port-strike")
+    assert doc.content == PAGE.read_text(encoding="utf-8")
+    assert NewsSite.hosts[-1] == f"news.test:{tls_site}"
+    error = only_error(f"https://other.test:{tls_site}/news/port-strike")
+    assert "CERTIFICATE_VERIFY_FAILED" in error.reason
 
 
 def test_a_redirect_loop_stops_at_the_redirect_limit(site: str) -> None:
