@@ -546,8 +546,10 @@ def tls_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     if not shutil.which("openssl"):
         pytest.skip("openssl is needed to make the test certificate")
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    request = "req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=news.test -addext subjectAltName=DNS:news.test"
-    subprocess.run(["openssl", *request.split(), "-keyout", key, "-out", cert], check=True, capture_output=True)
+    request = "req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=news.test"
+    command = ["openssl", *request.split(), "-addext", "subjectAltName=DNS:news.test"]
+    command += ["-keyout", str(key), "-out", str(cert)]
+    subprocess.run(command, check=True, capture_output=True)
     server = http.server.HTTPServer(("127.0.0.1", 0), NewsSite)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
