@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sayso.article import article_id, extract_article, find_regions
+from sayso.article.html import consensus_body
 from sayso.article.title import clean_title, site_names
 from sayso.errors import InputError
 from sayso.records import Article, RawDocument
@@ -278,6 +279,35 @@ def test_a_page_with_no_article_text_is_an_input_error():
     )
     with pytest.raises(InputError, match=r"^nav\.html: "):
         extract_article(raw)
+
+
+def test_html_title_is_the_title_tag_headline_when_the_h1_is_the_site_logo():
+    article = html_article("logo_h1_page.html", url="https://www.valleycourier.example/news/rail-pay")
+    assert article.title == "Rail union rejects pay offer as strike ballot looms"
+
+
+PARAGRAPHS = [
+    "The minister said the plan would be published in the spring, after talks with unions.",
+    "Opposition leaders accused the government of delaying the plan to avoid a vote before the summer.",
+    "A spokesperson for the ministry denied that the timing had anything to do with the election.",
+]
+
+
+def test_consensus_drops_paragraphs_only_the_first_extractor_kept():
+    first = "\n".join([PARAGRAPHS[0], "Share this article Facebook Twitter WhatsApp", *PARAGRAPHS[1:]])
+    assert consensus_body(first, " ".join(PARAGRAPHS)) == "\n".join(PARAGRAPHS)
+
+
+def test_consensus_takes_the_second_body_when_it_holds_the_first_and_much_more():
+    longer = "\n".join(PARAGRAPHS * 2 + ["The plan will cost about 2 billion euros over five years."])
+    assert consensus_body(PARAGRAPHS[0], longer) == longer
+
+
+def test_consensus_keeps_the_first_body_when_the_second_took_another_block_or_almost_nothing():
+    comments = "\n".join(["Great article, thanks for sharing this with all of us here today!"] * 12)
+    first = "\n".join(PARAGRAPHS)
+    assert consensus_body(first, comments) == first
+    assert consensus_body(first, "Menu") == first
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
 """Article extraction from markup: trafilatura and readability agree on the body.
 
 trafilatura gives the metadata and the candidate body; readability-lxml, an extractor with
-different failure modes, is a second opinion. Where readability finds much more text,
-trafilatura missed part of the article and readability's body is taken; otherwise
-trafilatura's paragraphs are kept only where readability's text contains most of their words
-(this drops the share bars, related-story lists and script residue one of them lets through).
+different failure modes, is a second opinion. Where readability finds much more text that
+includes trafilatura's, trafilatura missed part of the article and readability's body is
+taken; otherwise trafilatura's paragraphs are kept only where readability's text contains
+most of their words (this drops the share bars, related-story lists and script residue one
+of them lets through).
 When readability finds almost nothing it is no judge and trafilatura's body stands.
 """
 
@@ -75,7 +76,8 @@ def consensus_body(first: str, second: str) -> str:
     first_words, second_words = _words(first), _words(second)
     n_first, n_second = sum(first_words.values()), sum(second_words.values())
     if n_second > TAKE_SECOND_RATIO * n_first:
-        return _tidy(second)
+        # more text: the first missed part of the article, unless the second took another block
+        return _tidy(second if _share_in(first_words, second_words) >= AGREEMENT else first)
     if n_second < SECOND_FAILED_RATIO * n_first:
         return _tidy(first)
     kept = [p for p in first.splitlines() if _share_in(_words(p), second_words) >= AGREEMENT]
