@@ -451,7 +451,7 @@ def test_undecodable_text_is_an_error(tmp_path: Path) -> None:
 def test_a_file_over_the_size_limit_is_refused_even_when_compressed(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt.gz"
     path.write_bytes(gzip.compress(b"The minister said no. " * 100_000))
-    assert only_error(path, max_document_bytes=1024 * 1024).reason == "over the size limit of 1 MiB"
+    assert only_error(path, max_document_bytes=1024 * 1024).reason == "input over the size limit of 1 MiB"
 
 
 # --- URLs --------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from sayso.errors import InputError, SaysoError, UsageError
-from sayso.read.options import ReadOptions
+from sayso.read.options import MiB, ReadOptions
 from sayso.records import Article
 
 Step = Callable[["Batch", TextIO | None], None]
@@ -80,17 +80,17 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--max-document-mb",
         type=float,
-        default=defaults.max_document_bytes / 2**20,
+        default=defaults.max_document_bytes / MiB,
         metavar="MB",
         help="largest file, decompressed .gz, stdin, feed or URL body read "
-        f"(default {defaults.max_document_bytes // 2**20})",
+        f"(default {defaults.max_document_bytes // MiB})",
     )
     group.add_argument(
         "--max-record-mb",
         type=float,
-        default=defaults.max_record_bytes / 2**20,
+        default=defaults.max_record_bytes / MiB,
         metavar="MB",
-        help=f"largest WARC record or JSONL line read (default {defaults.max_record_bytes // 2**20})",
+        help=f"largest WARC record or JSONL line read (default {defaults.max_record_bytes // MiB})",
     )
 
 
@@ -103,8 +103,8 @@ def add_output_arguments(parser: argparse.ArgumentParser, formats: list[str]) ->
 def read_options(args: argparse.Namespace) -> ReadOptions:
     """The ReadOptions the input arguments ask for."""
     return ReadOptions(
-        max_document_bytes=int(args.max_document_mb * 2**20),
-        max_record_bytes=int(args.max_record_mb * 2**20),
+        max_document_bytes=int(args.max_document_mb * MiB),
+        max_record_bytes=int(args.max_record_mb * MiB),
         timeout=args.timeout,
         max_redirects=args.max_redirects,
         allow_private_urls=args.allow_private_urls,

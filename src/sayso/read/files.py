@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from sayso.errors import InputError
 from sayso.read._decode import decode
-from sayso.read.options import ReadOptions
+from sayso.read.options import ReadOptions, over_limit
 from sayso.records import RawDocument
 
 Item = RawDocument | InputError
@@ -129,7 +129,7 @@ def read_limited(stream: IO[bytes], name: str, limit: int) -> bytes:
     """All of ``stream``, refusing more than ``limit`` bytes without reading them into memory."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise InputError(name, f"over the size limit of {_mib(limit)} MiB")
+        raise InputError(name, over_limit("input", limit))
     return data
 
 
@@ -141,7 +141,3 @@ def _peekable(stream: IO[bytes]) -> io.BufferedReader:
 
 def _head(stream: io.BufferedReader) -> bytes:
     return stream.peek(_HEAD_BYTES)[:_HEAD_BYTES]
-
-
-def _mib(n: int) -> str:
-    return f"{n / 2**20:g}"

@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from sayso.errors import InputError
 from sayso.read._decode import decode
-from sayso.read.options import ReadOptions
+from sayso.read.options import ReadOptions, over_limit
 from sayso.records import RawDocument
 
 METADATA_FIELDS = ("url", "title", "published", "authors", "outlet", "id")
@@ -25,7 +25,7 @@ def read_jsonl(stream: IO[bytes], name: str, options: ReadOptions) -> Iterator[R
     for number, line in enumerate(_lines(stream, limit), start=1):
         ref = f"{name}#line={number}"
         if line is None:
-            yield InputError(ref, f"line over the size limit of {limit / 2**20:g} MiB")
+            yield InputError(ref, over_limit("line", limit))
         elif line.strip():
             try:
                 yield _document(line, ref)

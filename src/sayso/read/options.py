@@ -7,6 +7,11 @@ from dataclasses import dataclass
 MiB = 1024 * 1024
 
 
+def over_limit(what: str, limit: int) -> str:
+    """The reason given for an input over a size limit: ``line over the size limit of 16 MiB``."""
+    return f"{what} over the size limit of {limit / MiB:g} MiB"
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """How inputs are read.

@@ -10,7 +10,7 @@ from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from sayso.errors import InputError
 from sayso.read._decode import decode
-from sayso.read.options import ReadOptions
+from sayso.read.options import ReadOptions, over_limit
 from sayso.records import RawDocument
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -56,7 +56,7 @@ def _document(record: WarcRecord, name: str, options: ReadOptions) -> RawDocumen
     if not 200 <= status < 300 or (content_type or "").lower() not in HTML_TYPES:
         return None
     if record.content_length > options.max_record_bytes:
-        return InputError(ref, f"record over the size limit of {options.max_record_bytes / 2**20:g} MiB")
+        return InputError(ref, over_limit("record", options.max_record_bytes))
     body = record.reader.read()
     if len(body) < record.content_length:
         return InputError(ref, f"truncated record: {len(body)} of {record.content_length} bytes")

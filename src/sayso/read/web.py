@@ -20,7 +20,7 @@ import httpx
 
 from sayso import __version__
 from sayso.errors import InputError
-from sayso.read.options import ReadOptions
+from sayso.read.options import ReadOptions, over_limit
 from sayso.records import RawDocument
 
 USER_AGENT = f"sayso/{__version__} (attributed-claims reader; +https://pypi.org/project/sayso/)"
@@ -90,12 +90,12 @@ def fetch(url: str, options: ReadOptions) -> Page:
                         raise InputError(url, f"HTTP {response.status_code} {response.reason_phrase}")
                     declared = int(response.headers.get("content-length") or 0)
                     if declared > limit:
-                        raise InputError(url, f"response over the size limit of {limit / 2**20:g} MiB")
+                        raise InputError(url, over_limit("response", limit))
                     body = bytearray()
                     for chunk in response.iter_bytes():
                         body += chunk
                         if len(body) > limit:
-                            raise InputError(url, f"response over the size limit of {limit / 2**20:g} MiB")
+                            raise InputError(url, over_limit("response", limit))
                     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
                     return Page(str(target), bytes(body), content_type, response.charset_encoding)
             except httpx.TimeoutException:
