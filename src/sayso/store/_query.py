@@ -156,14 +156,16 @@ def _hits(db: Backend, pks: list[int]) -> list[ClaimHit]:
         return []
     marks = _marks(pks)
     speakers: dict[int, list[SpeakerRef]] = {pk: [] for pk in pks}
-    for apk, sid, name, type in db.all(
-        "SELECT cs.attribution_pk, s.id, s.name, s.type FROM claim_speakers cs"
+    names: dict[int, list[str]] = {pk: [] for pk in pks}
+    for apk, name, sid, canonical, type in db.all(
+        "SELECT cs.attribution_pk, cs.name, s.id, s.name, s.type FROM claim_speakers cs"
         f" JOIN speakers s ON s.id = cs.speaker_id WHERE cs.attribution_pk IN ({marks})"
         " ORDER BY cs.attribution_pk, cs.seq",
         pks,
     ):
+        names[apk].append(name)
         if all(s.id != sid for s in speakers[apk]):
-            speakers[apk].append(SpeakerRef(sid, name, type))
+            speakers[apk].append(SpeakerRef(sid, canonical, type))
     rows = {
         row[0]: row
         for row in db.all(
@@ -177,7 +179,7 @@ def _hits(db: Backend, pks: list[int]) -> list[ClaimHit]:
     hits = []
     for pk in pks:
         row = rows[pk]
-        attribution = _attribution(row[2:], [s.name for s in speakers[pk]])
+        attribution = _attribution(row[2:], names[pk])
         hits.append(ClaimHit(pk, articles[row[1]], attribution, speakers[pk]))
     return hits
 
@@ -222,8 +224,8 @@ def _article_summaries(db: Backend, pks: list[int]) -> dict[int, ArticleSummary]
 def article(db: Backend, article_id: str) -> AnalysedArticle | None:
     with db.read():
         row = db.one(
-            "SELECT ar.pk, ar.input, ar.id, ar.text, ar.url, o.name, ar.title, ar.published, ar.authors,"
-            " ar.regions FROM articles ar LEFT JOIN outlets o ON o.id = ar.outlet_id WHERE ar.id = ?",
+            "SELECT pk, input, id, text, url, outlet, title, published, authors, regions"
+            " FROM articles WHERE id = ?",
             (article_id,),
         )
         if row is None:

@@ -28,6 +28,7 @@ CREATE TABLE articles (
     url {text} UNIQUE,
     text_hash {text} NOT NULL UNIQUE,
     input {text} NOT NULL,
+    outlet {text},
     outlet_id {int} REFERENCES outlets(id),
     title {text},
     published {text},
@@ -90,6 +91,7 @@ CREATE INDEX attributions_day ON attributions(published_day);
 CREATE TABLE claim_speakers (
     attribution_pk {int} NOT NULL REFERENCES attributions(pk) ON DELETE CASCADE,
     seq {int} NOT NULL,
+    name {text} NOT NULL,
     speaker_id {int} NOT NULL REFERENCES speakers(id),
     PRIMARY KEY (attribution_pk, seq)
 );

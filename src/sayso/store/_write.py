@@ -68,14 +68,15 @@ def store(db: Backend, article: AnalysedArticle) -> StoreOutcome:
             _delete(db, old)
         outlet_id = _outlet_id(db, outlet) if outlet else None
         pk = db.scalar(
-            "INSERT INTO articles (id, url, text_hash, input, outlet_id, title, published, published_sort,"
-            " published_day, authors, text, regions, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
+            "INSERT INTO articles (id, url, text_hash, input, outlet, outlet_id, title, published,"
+            " published_sort, published_day, authors, text, regions, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
             (
                 article.id,
                 article.url,
                 digest,
                 article.input,
+                article.outlet,
                 outlet_id,
                 article.title,
                 published.raw,
@@ -210,8 +211,8 @@ class _ArticleWriter:
             fts.append((apk, attribution.content.text))
             for position, name in enumerate(speaker_names(attribution)):
                 self.db.execute(
-                    "INSERT INTO claim_speakers (attribution_pk, seq, speaker_id) VALUES (?, ?, ?)",
-                    (apk, position, self.speaker_ids[person_key(name)]),
+                    "INSERT INTO claim_speakers (attribution_pk, seq, name, speaker_id) VALUES (?, ?, ?, ?)",
+                    (apk, position, name, self.speaker_ids[person_key(name)]),
                 )
             for key in self._mentioned(attribution):
                 self.db.execute("INSERT INTO claim_mentions (attribution_pk, key) VALUES (?, ?)", (apk, key))
