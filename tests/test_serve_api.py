@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from fastapi.testclient import TestClient
 from sayso.cli import main
 from sayso.records import AnalysedArticle
 from sayso.serve import create_app
+from sayso.serve.app import POOL_SIZE
 from sayso.serve.highlight import segments
 from sayso.serve.params import MAX_LIMIT, MAX_QUERY_LENGTH
 from sayso.store import Ledger, open_ledger
@@ -202,6 +204,26 @@ def test_docs_work_offline_and_list_every_endpoint(client: TestClient) -> None:
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page.text)  # nothing from a CDN
 
 
+def test_given_a_way_to_open_the_ledger_the_app_serves_concurrent_requests_from_a_pool(
+    tmp_path: Path,
+) -> None:
+    build_ledger(tmp_path / "pool.db").close()
+    opened: list[Ledger] = []
+
+    def connect() -> Ledger:
+        opened.append(open_ledger(str(tmp_path / "pool.db"), create=False))
+        return opened[-1]
+
+    with TestClient(create_app(connect)) as client, ThreadPoolExecutor(8) as pool:
+        answers = list(
+            pool.map(lambda _: client.get("/api/search", params={"stance": "deny"}).json(), range(40))
+        )
+        assert all(a["total"] == 2 for a in answers)
+        assert 1 < len(opened) <= POOL_SIZE
+    with pytest.raises(Exception, match="closed"):  # the app closed its connections when it stopped
+        opened[0].stats()
+
+
 # -- writes ----------------------------------------------------------------------------------
 
 
@@ -235,6 +257,65 @@ def test_a_malformed_record_is_refused_whole(tmp_path: Path) -> None:
         assert response.status_code == 400
         assert "record 2" in response.json()["error"]["message"]
         assert client.get("/api/stats").json()["articles"] == 0
+
+
+def test_ingest_refuses_urls_that_reach_loopback_or_private_addresses(ledger: Ledger) -> None:
+    client = TestClient(create_app(ledger, write_token=TOKEN))
+    for url in ("http://127.0.0.1:9/article", "http://10.0.0.1/article", "http://localhost/x"):
+        response = client.post("/api/ingest", data={"urls": [url]}, headers=auth_header())
+        assert response.status_code == 400, url
+        (reason,) = response.json()["error"]["details"]
+        assert "refused" in reason and "private" in reason, reason
+
+
+def test_ingest_with_private_urls_allowed_goes_on_to_fetch_them(ledger: Ledger) -> None:
+    client = TestClient(create_app(ledger, write_token=TOKEN, allow_private_urls=True))
+    response = client.post(
+        "/api/ingest", data={"urls": ["http://127.0.0.1:9/article"]}, headers=auth_header()
+    )
+    assert response.status_code == 400
+    (reason,) = response.json()["error"]["details"]
+    assert "private" not in reason and "fetch failed" in reason, reason
+
+
+def test_ingest_takes_only_http_urls_never_server_paths(ledger: Ledger) -> None:
+    client = TestClient(create_app(ledger, write_token=TOKEN, allow_private_urls=True))
+    for url in ("/etc/passwd", "file:///etc/passwd", "tests"):
+        response = client.post("/api/ingest", data={"urls": [url]}, headers=auth_header())
+        assert response.status_code == 400
+        (reason,) = response.json()["error"]["details"]
+        assert reason.startswith(url)
+
+
+def test_ingest_needs_the_token(ledger: Ledger) -> None:
+    client = TestClient(create_app(ledger, write_token=TOKEN))
+    files = {"files": ("note.txt", b"Officials said the bridge would reopen.", "text/plain")}
+    assert client.post("/api/ingest", files=files).status_code == 401
+    assert TestClient(create_app(ledger)).post("/api/ingest", files=files).status_code == 403
+
+
+def test_an_uploaded_article_is_read_analysed_and_stored_once(tmp_path: Path) -> None:
+    text = (
+        "Harbour ferries to run all night\n\n"
+        "Ferries will run all night during the bridge closure, the transport commissioner Maria Delgado "
+        'said on Friday. "We have chartered four extra boats," Delgado told reporters.\n'
+    )
+    with open_ledger(str(tmp_path / "u.db")) as ledger:
+        client = TestClient(create_app(ledger, write_token=TOKEN))
+        files = {"files": ("night ferries.txt", text.encode(), "text/plain")}
+        first = client.post("/api/ingest", files=files, headers=auth_header())
+        assert first.status_code == 200, first.text
+        assert first.json()["stored"] == 1
+        again = client.post("/api/ingest", files=files, headers=auth_header())
+        assert again.json() == {"stored": 0, "replaced": 0, "unchanged": 1, "failed": []}
+        (summary,) = client.get("/api/articles", params={"q": "ferries"}).json()["items"]
+        assert summary["input"] == "upload:night ferries.txt"
+        stored = client.get(f"/api/articles/{summary['id']}").json()
+        assert stored["text"] == text
+
+
+def auth_header() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}
 
 
 # -- pages -----------------------------------------------------------------------------------

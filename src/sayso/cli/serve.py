@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"sayso serve: the write token must be at least {MIN_TOKEN_LENGTH} characters", file=sys.stderr)
         return 2
     try:
-        ledger = open_ledger(args.db)
+        open_ledger(args.db).close()  # create or migrate it once, and fail early on a bad --db
     except SaysoError as error:
         print(f"sayso serve: {error}", file=sys.stderr)
         return 2
@@ -65,11 +65,12 @@ def run(args: argparse.Namespace) -> int:
         )
     mode = "writable with the token" if args.write_token else "read-only"
     print(f"sayso serve: http://{args.host}:{args.port}/ ({mode}); Ctrl-C stops", file=sys.stderr)
-    app = create_app(ledger, write_token=args.write_token, allow_private_urls=args.allow_private_urls)
-    try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
-    finally:
-        ledger.close()
+    app = create_app(
+        lambda: open_ledger(args.db, create=False),
+        write_token=args.write_token,
+        allow_private_urls=args.allow_private_urls,
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import threading
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -31,6 +34,10 @@ SECURITY_HEADERS = {
 }
 
 
+POOL_SIZE = 4
+"""Ledger connections an app opens at most when given a way to open them."""
+
+
 class SerialLedger:
     """A ledger whose calls run one at a time: its single connection is shared by all request threads."""
 
@@ -47,24 +54,71 @@ class SerialLedger:
 
         return call
 
+    def close(self) -> None:
+        """Nothing to close: the caller opened this ledger and closes it."""
+
+
+class LedgerPool:
+    """Up to ``size`` ledger connections, opened on demand, each lent to one call at a time."""
+
+    def __init__(self, open_ledger: Callable[[], Ledger], size: int = POOL_SIZE) -> None:
+        self._open = open_ledger
+        self._slots = threading.BoundedSemaphore(size)
+        self._idle: queue.LifoQueue[Ledger] = queue.LifoQueue()
+        self._opened: list[Ledger] = []
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._slots:
+                try:
+                    ledger = self._idle.get_nowait()
+                except queue.Empty:
+                    ledger = self._open()
+                    with self._lock:
+                        self._opened.append(ledger)
+                try:
+                    return getattr(ledger, name)(*args, **kwargs)
+                finally:
+                    self._idle.put(ledger)
+
+        return call
+
+    def close(self) -> None:
+        """Close every connection this pool opened."""
+        with self._lock:
+            for ledger in self._opened:
+                ledger.close()
+            self._opened.clear()
+
 
 def create_app(
-    ledger: Ledger, *, write_token: str | None = None, allow_private_urls: bool = False
+    ledger: Ledger | Callable[[], Ledger], *, write_token: str | None = None, allow_private_urls: bool = False
 ) -> FastAPI:
     """The sayso web app over ``ledger``: HTML pages at ``/``, JSON under ``/api``, docs at ``/docs``.
 
-    Read-only unless ``write_token`` is set: then ``POST /api/ingest`` accepts requests bearing
-    it. URLs sent for ingest may not reach private or loopback addresses unless
-    ``allow_private_urls``.
+    ``ledger`` is an open ledger (its one connection serves requests one at a time), or a function
+    that opens one: then a pool of up to :data:`POOL_SIZE` connections serves requests in parallel,
+    closed when the app stops.
+    Read-only unless ``write_token`` is set: then the write endpoints accept requests bearing it.
+    URLs sent for ingest may not reach private or loopback addresses unless ``allow_private_urls``.
     """
+    ledgers = LedgerPool(ledger) if callable(ledger) else SerialLedger(ledger)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        ledgers.close()
+
     app = FastAPI(
         title="sayso",
         version=__version__,
         summary="A ledger of attributed claims: who said, denied, alleged or reported what.",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
-    app.state.ledger = SerialLedger(ledger)
+    app.state.ledger = ledgers
     app.state.write_token = write_token or None
     app.state.allow_private_urls = allow_private_urls
     app.state.templates = _templates()

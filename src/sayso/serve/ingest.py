@@ -9,17 +9,31 @@ link-local addresses are refused before anything is fetched, unless the app allo
 from __future__ import annotations
 
 import hmac
+import itertools
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from sayso.errors import SaysoError
-from sayso.records import AnalysedArticle
+from sayso.errors import InputError, SaysoError
+from sayso.read import ReadOptions
+from sayso.read.web import is_url
+from sayso.records import AnalysedArticle, Article
 from sayso.serve.errors import ClientError, Forbidden, Unauthorized
+from sayso.store import IngestReport
 
 MAX_RECORDS = 100
 """Records per ``POST /api/records`` request."""
+MAX_INPUTS = 20
+"""Uploaded files plus URLs per ``POST /api/ingest`` request."""
+MAX_UPLOAD_BYTES = ReadOptions().max_document_bytes
+"""Largest uploaded file: the read stage's own limit on one document."""
 
 
 def require_token(request: Request) -> None:
@@ -56,3 +70,99 @@ def store_records(
     except SaysoError as error:
         raise ClientError(str(error)) from None
     return JSONResponse(report.to_dict())
+
+
+@router.post("/ingest", summary="Read, analyse and store uploaded files and URLs; needs the write token")
+def ingest(
+    request: Request,
+    files: Annotated[list[UploadFile], File(description="article files, any input format sayso reads")] = [],  # noqa: B006
+    urls: Annotated[list[str], Form(description="http(s) URLs of articles or feeds")] = [],  # noqa: B006
+) -> JSONResponse:
+    """Like ``sayso ingest``: articles already stored are skipped before analysis.
+
+    Answers the ingest report (counts, and each failed input with its reason); 400 when no
+    input could be stored, e.g. a URL refused for reaching a private address.
+    """
+    if not files and not urls:
+        raise ClientError("send at least one file (field 'files') or URL (field 'urls')")
+    if len(files) + len(urls) > MAX_INPUTS:
+        raise ClientError(f"at most {MAX_INPUTS} files and URLs per request")
+    not_urls = [url for url in urls if not is_url(url)]
+    if not_urls:  # anything else would be read as a path on this server
+        raise ClientError("only http(s) URLs can be ingested", not_urls)
+    state = request.app.state
+    options = ReadOptions(allow_private_urls=state.allow_private_urls)
+    with _INGEST_LOCK, tempfile.TemporaryDirectory(prefix="sayso-upload-") as folder:
+        names: dict[str, str] = {}
+        for number, upload in enumerate(files, 1):
+            names[_save(upload, Path(folder), number)] = upload.filename or f"upload {number}"
+        report = IngestReport()
+        for record in _analysed(state, [*names, *urls], options, names, report):
+            try:
+                report.add(record.id, state.ledger.store(record))
+            except InputError as error:
+                report.failed.append(error)
+    body = report.to_dict()
+    if report.failed and not (report.stored or report.replaced or report.unchanged):
+        raise ClientError("no input could be stored", body["failed"])
+    return JSONResponse(body)
+
+
+def _save(upload: UploadFile, folder: Path, number: int) -> str:
+    """Copy an upload into ``folder`` under a safe name keeping its extensions; its path."""
+    suffixes = "".join(Path(upload.filename or "").suffixes[-2:])
+    path = folder / f"{number}-upload{re.sub(r'[^A-Za-z0-9.]', '', suffixes)[:20]}"
+    with path.open("wb") as out:
+        shutil.copyfileobj(upload.file, out, 1 << 20)
+        if out.tell() > MAX_UPLOAD_BYTES:
+            raise ClientError(f"{upload.filename}: over the size limit of {MAX_UPLOAD_BYTES / 2**20:g} MiB")
+    return str(path)
+
+
+def _analysed(
+    state: Any, inputs: list[str], options: ReadOptions, names: dict[str, str], report: IngestReport
+) -> Iterator[AnalysedArticle]:
+    """The inputs' articles not yet stored, analysed; failures go to ``report`` under the user's names."""
+    from sayso.pipeline import iter_articles
+
+    def fresh() -> Iterator[Article]:
+        for item in iter_articles(inputs, options):
+            if isinstance(item, InputError):
+                report.failed.append(InputError(_rename(item.input, names), item.reason))
+                continue
+            item.input = _rename(item.input, names)
+            if state.ledger.contains(item):
+                report.add(item.id, "unchanged")
+            else:
+                try:
+                    _analyser(state).check(item)
+                except InputError as error:
+                    report.failed.append(error)
+                else:
+                    yield item
+
+    articles = fresh()
+    first = next(articles, None)
+    if first is not None:  # the model is loaded only when there is something to analyse
+        yield from _analyser(state).pipe(itertools.chain([first], articles))
+
+
+def _rename(name: str, names: dict[str, str]) -> str:
+    """An input named after the user's file, not the temporary copy (``upload:report.html``)."""
+    for path, original in names.items():
+        if name.startswith(path):
+            return f"upload:{original}{name[len(path) :]}"
+    return name
+
+
+_INGEST_LOCK = threading.Lock()
+"""One ingest request at a time: the analyser is not shared between threads."""
+
+
+def _analyser(state: Any) -> Any:
+    """The app's analyser, loaded on first use (loading the language model takes seconds)."""
+    if getattr(state, "analyser", None) is None:
+        from sayso.analyse import Analyser
+
+        state.analyser = Analyser.load()
+    return state.analyser
