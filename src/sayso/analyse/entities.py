@@ -94,6 +94,7 @@ class _Registry:
 
     def person(self, name: Span) -> EntityInfo:
         parts = [t.text for t in name if t.text not in _NAME_PUNCT and len(t.text.rstrip(".")) > 1]
+        parts = parts or [t.text for t in name]  # initials only ("A.", "J.")
         key = "person:" + " ".join([parts[0], parts[-1]]).lower()
         entity = self.by_key.get(key)
         if entity is None:
