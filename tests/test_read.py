@@ -26,7 +26,7 @@ from sayso.errors import InputError
 from sayso.pipeline import iter_articles
 from sayso.read import ReadOptions, iter_documents, web
 from sayso.read.files import read_stream
-from sayso.records import RawDocument
+from sayso.records import Article, RawDocument
 
 FIXTURES = Path(__file__).parent / "fixtures" / "read"
 PAGE = FIXTURES / "port-strike.html"
@@ -635,3 +635,17 @@ def test_a_page_whose_extraction_fails_is_an_error_for_that_page_only(
     items = list(iter_articles([str(FIXTURES / "council-vote.htm"), str(PAGE)]))
     assert isinstance(items[0], InputError) and "document is empty" in items[0].reason
     assert items[1].title == "Dockworkers walk out as port talks collapse"  # type: ignore[union-attr]
+
+
+def test_extraction_in_several_processes_gives_the_same_articles_and_errors_in_input_order() -> None:
+    inputs = [str(FIXTURES), "/no/such/page.html", str(PAGE)]
+
+    def run(jobs: int) -> list[object]:
+        return [i.to_dict() if isinstance(i, Article) else str(i) for i in iter_articles(inputs, jobs=jobs)]
+
+    serial = run(1)
+    assert run(2) == serial
+    errors = [item for item in serial if isinstance(item, str)]
+    assert len(serial) == 14 and len(errors) == 3
+    assert serial[-2] == "/no/such/page.html: no such file or directory"
+    assert serial[-1]["input"] == str(PAGE)  # type: ignore[index]

@@ -64,6 +64,13 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
         help="fetch the page of feed items that carry only a link or a teaser (skipped by default)",
     )
     group.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes extracting articles from pages in parallel (default 1)",
+    )
+    group.add_argument(
         "--timeout",
         type=float,
         default=defaults.timeout,
@@ -115,9 +122,10 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
 class Batch:
     """The articles of one run, with failures reported and counted as they happen."""
 
-    def __init__(self, inputs: list[str], options: ReadOptions, progress: bool) -> None:
+    def __init__(self, inputs: list[str], options: ReadOptions, progress: bool, jobs: int = 1) -> None:
         self.inputs = inputs
         self.options = options
+        self.jobs = jobs
         self.failures = 0
         self._bar = tqdm(unit=" articles", file=sys.stderr, disable=not progress, dynamic_ncols=True)
 
@@ -125,7 +133,7 @@ class Batch:
         """Every article read from the inputs; each unreadable one is reported and skipped."""
         from sayso.pipeline import iter_articles
 
-        for item in iter_articles(self.inputs, self.options):
+        for item in iter_articles(self.inputs, self.options, jobs=self.jobs):
             if isinstance(item, InputError):
                 self.fail(item)
             else:
@@ -154,7 +162,7 @@ def run_batch(args: argparse.Namespace, step: Step, *, output: bool = True) -> i
     """
     handler = _log_to_stderr()
     out_path = getattr(args, "out", None) if output else None
-    batch = Batch(list(args.inputs), read_options(args), progress=sys.stderr.isatty())
+    batch = Batch(list(args.inputs), read_options(args), progress=sys.stderr.isatty(), jobs=args.jobs)
     try:
         if output:
             with atomic_output(out_path) as out:
