@@ -166,6 +166,14 @@ def test_a_bad_parameter_is_a_400_naming_it(
     assert [d["parameter"] for d in error["details"]] == [parameter]
 
 
+@pytest.mark.parametrize("q", ['"', "AND", "(", "'", "-"])
+def test_a_query_with_nothing_searchable_is_a_400_not_a_crash(client: TestClient, q: str) -> None:
+    response = client.get("/api/search", params={"q": q})
+    assert response.status_code == 400
+    assert "no searchable words" in response.json()["error"]["message"]
+    assert client.get("/search", params={"q": q}).status_code == 400
+
+
 def test_unknown_things_are_404s_in_json(client: TestClient) -> None:
     for path in ("/api/articles/no-such-article", "/api/speakers/Nobody%20Atall", "/api/outlets/999999"):
         response = client.get(path)

@@ -98,7 +98,8 @@ def test_search_open_an_article_see_highlights_and_follow_a_speaker(page: object
     expect(claim).to_contain_text("2026-03-02")
 
     claim.get_by_role("link", name="Harbour Bridge to close for three weeks of repairs").click()
-    expect(page).to_have_url(re.compile(r"/articles/hh-bridge-closure"))
+    expect(page).to_have_url(re.compile(r"/articles/hh-bridge-closure#a-a4$"))
+    expect(page.locator("#detail [data-field=cue]")).to_have_text("added")  # the claim searched for
     text = page.locator("article.text")
     expect(text.locator(".r-source")).to_have_count(6)
     expect(text.locator(".r-cue")).to_have_count(6)

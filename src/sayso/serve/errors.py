@@ -13,6 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sayso.errors import SaysoError
+
 
 class ClientError(Exception):
     """A request the app refuses, with its HTTP status and a one-line reason."""
@@ -43,6 +45,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ClientError)
     async def client_error(request: Request, error: ClientError) -> Response:
         return _render(request, error.status, error.message, error.details)
+
+    @app.exception_handler(SaysoError)
+    async def refused_by_ledger(request: Request, error: SaysoError) -> Response:
+        return _render(request, 400, str(error), [])  # e.g. a search with nothing searchable in it
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

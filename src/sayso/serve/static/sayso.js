@@ -69,6 +69,13 @@
     claim.addEventListener("click", function (ev) { if (!ev.target.closest("a")) show(i, true); });
   });
 
+  // A link to "#a-<attribution id>" (from a search result) opens with that claim shown.
+  var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (target && target.dataset.first) {
+    show(Number(target.dataset.first), false);
+    target.focus({ preventScroll: true });
+  }
+
   // j / k: next / previous claim; Escape: clear.
   document.addEventListener("keydown", function (ev) {
     if (typing(document.activeElement) || ev.ctrlKey || ev.metaKey || ev.altKey || !claims.length) return;
