@@ -84,6 +84,16 @@ def test_seed_title_is_its_headline_not_the_browser_notice(seed):
 # -------------------------------------------------------- plain text: several styles
 
 STYLES = {
+    "broadcaster.txt": [
+        ("advertisement", "Supported by"),
+        ("advertisement", "SKIP ADVERTISEMENT"),
+        ("credit", "Image source, Getty Images"),
+        ("caption", "Image caption, Pupils in Seville leave school at midday as temperatures pass 40C"),
+        ("caption", "Firefighters tackle a wildfire near Athens on Tuesday."),
+        ("credit", "Credit...Angelos Tzortzinis/Agence France-Presse — Getty Images"),
+        ("boilerplate", "Related Topics"),
+        ("boilerplate", "This article originally appeared on Europe Weather Desk."),
+    ],
     "wire.txt": [
         ("byline", "By David Shepardson and Karen Freifeld"),
         (
@@ -149,6 +159,7 @@ STYLES = {
     ],
 }
 HEADLINES = {
+    "broadcaster.txt": "Heatwave forces schools to close early across southern Europe",
     "wire.txt": "U.S. weighs new export curbs on chipmaking tools, sources say",
     "uk_paper.txt": "Ministers accused of ‘burying’ flood defence review",
     "blog.txt": "Why our town library is worth fighting for",
