@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from sayso.cli import main
 from sayso.records import AnalysedArticle
-from sayso.serve import create_app
+from sayso.serve import create_app, pages
 from sayso.serve.app import POOL_SIZE
 from sayso.serve.highlight import segments
 from sayso.serve.params import MAX_LIMIT, MAX_QUERY_LENGTH
@@ -255,6 +255,20 @@ def test_writes_need_the_token(tmp_path: Path) -> None:
         again = client.post("/api/records", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
         assert again.json()["unchanged"] == 1
         assert client.get("/api/articles/ct-ferry-crowds").json()["title"].startswith("Ferry operators")
+
+
+def test_the_overview_reuses_its_ledger_wide_counts_for_a_while(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_ledger(str(tmp_path / "o.db")) as ledger:
+        client = TestClient(create_app(ledger, write_token=TOKEN))
+        assert "<b>0</b><span>articles</span>" in client.get("/").text
+        client.post("/api/records", json=[record("ct-ferry-crowds")], headers=auth_header())
+        page = client.get("/").text
+        assert "<b>0</b><span>articles</span>" in page  # counts cached...
+        assert "Ferry operators brace" in page  # ...the latest articles are not
+        monkeypatch.setattr(pages, "OVERVIEW_TTL", 0.0)
+        assert "<b>1</b><span>articles</span>" in client.get("/").text
 
 
 def test_a_malformed_record_is_refused_whole(tmp_path: Path) -> None:

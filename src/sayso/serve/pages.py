@@ -7,6 +7,7 @@ pieces, never as pre-built markup.
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -59,17 +60,24 @@ def _pager(request: Request, page: Any) -> dict[str, Any]:
     }
 
 
+OVERVIEW_TTL = 60.0
+"""Seconds the overview's counts and rankings are reused: they aggregate the whole ledger."""
+
+
 @router.get("/")
 def overview(request: Request, db: Db) -> HTMLResponse:
-    return _render(
-        request,
-        "overview.html",
-        "overview",
-        stats=db.stats(),
-        speakers=db.speakers(limit=10).items,
-        outlets=db.outlets(limit=10).items,
-        articles=db.articles(limit=8).items,
-    )
+    state = request.app.state
+    cached = getattr(state, "overview", None)
+    if cached is None or time.monotonic() - cached[0] > OVERVIEW_TTL:
+        cached = state.overview = (
+            time.monotonic(),
+            {
+                "stats": db.stats(),
+                "speakers": db.speakers(limit=10).items,
+                "outlets": db.outlets(limit=10).items,
+            },
+        )
+    return _render(request, "overview.html", "overview", articles=db.articles(limit=8).items, **cached[1])
 
 
 @router.get("/search")
