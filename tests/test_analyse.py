@@ -129,6 +129,10 @@ def test_organisations_are_resolved_from_names_definite_nouns_and_it(senators, p
     assert by_source(bridge, "The city's finance department").source.type == "organization"
 
 
+def test_a_definite_title_refers_back_to_the_person_who_holds_it(bridge):
+    assert by_source(bridge, "The commissioner").speakers == ["David Okafor"]
+
+
 def test_a_report_by_an_organisation_is_that_organisations_say_so(bridge):
     according = by_cue(bridge, "According to")
     assert according.speakers == ["Calder & Webb"]

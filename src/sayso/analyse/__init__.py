@@ -86,7 +86,7 @@ def to_record(article: Article, doc: Doc) -> AnalysedArticle:
         )
         if not any(_overlaps(span, noise) for role in spans for span in role)
     ]
-    kept.sort(key=lambda item: min(s.start_char for role in item[0] for s in role if len(s)))
+    kept.sort(key=lambda item: min((s.start_char for role in item[0] for s in role if len(s)), default=0))
     speaking = {id(e) for _, source, _, _ in kept for e in source.entities}
     entities = [e for e in doc._.entities or [] if id(e) in speaking]
     ids = {id(e): f"e{n}" for n, e in enumerate(entities, 1)}

@@ -95,9 +95,11 @@ class _Resolver:
         if people and is_role_word(root) and named_next is not None and named_next.type == "person":
             return people  # a misparsed "Chen and ... spokesperson Omar Haddad": the title, not the head
         if root.lemma_.lower() in words("document_nouns.txt"):
-            author = next((c for c in root.children if c.dep_ == "prep" and c.lower_ in _AUTHOR_PREPS), None)
-            objects = [c for c in author.children if c.dep_ == "pobj"] if author is not None else []
-            return self._named(_subtree(objects[0]), objects[0]) if objects else []
+            return self._author(span, root)
+        if is_role_word(root) and span[0].lower_ == "the" and not people:
+            titled = self._titled(root, span.start)
+            if titled is not None:
+                return [titled]  # "the commissioner": the last person with that title
         if head in words("anonymous_nouns.txt") or root.lemma_.lower() in words("anonymous_nouns.txt"):
             self._affiliation(span, root)
             return [self._entity(span.text, "anonymous")]
@@ -124,6 +126,21 @@ class _Resolver:
             return [self._entity(span.text, "anonymous")]
         return []
 
+    def _author(self, span: Span, document: Token) -> list[EntityInfo]:
+        """Who a document speaks for: "a report by X", "a Bloomberg poll"; else nobody."""
+        author = next((c for c in document.children if c.dep_ == "prep" and c.lower_ in _AUTHOR_PREPS), None)
+        objects = [c for c in author.children if c.dep_ == "pobj"] if author is not None else []
+        if objects:
+            return self._named(_subtree(objects[0]), objects[0])
+        names = [t for t in span if t.i < document.i and t.pos_ == "PROPN"]
+        if not names:
+            return []
+        named = self.of_token.get(names[-1].i)
+        if named is not None:
+            return [named]
+        name = self.doc[names[0].i : names[-1].i + 1].text
+        return [self._entity(name, "media" if media_name(name) else "organization")]
+
     def _affiliation(self, span: Span, root: Token) -> None:
         """Note the organisation an anonymous source belongs to ("Biden administration officials"),
         so that a later "the administration" finds it."""
@@ -144,39 +161,46 @@ class _Resolver:
             if entity is None or entity.type != "person" or entity in people:
                 continue
             following = token.i + 1
-            if following < len(self.doc) and self.doc[following].text in _POSSESSIVE:
-                continue
+            if following < span.end - 1 and self.doc[following].text in _POSSESSIVE:
+                continue  # "Kirby's aide"; but "Kirby's" alone is Kirby
             people.append(entity)
         return people
 
     def _antecedent(self, pronoun: Token, stands_for: str) -> EntityInfo | None:
         if stands_for == "self":
             return None  # resolved afterwards, from the enclosing quote's speaker
-        if stands_for == "person":
+        if stands_for == "relative":  # "Ana Lopes, who runs a bakery": the noun qualified
             qualified = pronoun.head.head if pronoun.head.dep_ == "relcl" else None
-            if qualified is not None and qualified.i in self.of_token:
-                return self.of_token[qualified.i]
-            return self._last_person(pronoun.i, None)
+            if qualified is None or qualified.i >= pronoun.i:
+                return None
+            found = self._named(self.doc[qualified.left_edge.i : qualified.i + 1], qualified)
+            return found[0] if found else None
         if stands_for in {"male", "female"}:
             return self._last_person(pronoun.i, stands_for)
         types = _GROUP_TYPES if stands_for == "group" else _THING_TYPES
         return self._last_of(types, pronoun.i)
 
-    def _last_person(self, position: int, gender: str | None) -> EntityInfo | None:
-        """The last salient person before ``position`` of that gender, else of unknown gender."""
-        people = [e for e in self._before(position) if e.type == "person"]
-        if not people:
-            people = [e for e in self._all_before(position) if e.type == "person"]
-        if gender is None:
-            return people[0] if people else None
+    def _last_person(self, position: int, gender: str) -> EntityInfo | None:
+        """The last person before ``position`` of that gender, else of unknown gender; salient
+        people (earlier speakers, subjects) first, then anyone mentioned."""
+        pools = (self._before(position), self._all_before(position))
         for wanted in (gender, "unknown"):
-            for entity in people:
-                if entity.gender == wanted:
-                    return entity
+            for pool in pools:
+                for entity in pool:
+                    if entity.type == "person" and entity.gender == wanted:
+                        return entity
         return None
 
     def _last_of(self, types: set[str], position: int) -> EntityInfo | None:
         return next((e for e in self._before(position) if e.type in types), None)
+
+    def _titled(self, title: Token, position: int) -> EntityInfo | None:
+        """The last person before ``position`` whose roles include the word ``title``."""
+        wanted = {title.lower_, title.lemma_.lower()}
+        for entity in self._all_before(position):
+            if entity.type == "person" and any(wanted & set(r.lower().split()) for r in entity.roles):
+                return entity
+        return None
 
     def _named_like(self, head: str, position: int) -> EntityInfo | None:
         """The last organisation before ``position`` whose name ends in ``head`` ("the department")."""
@@ -221,8 +245,8 @@ def _name(span: Span) -> str:
 
 
 def _position(attribution: AttributionSpans) -> int:
-    spans = [s for role in attribution for s in role if len(s)]
-    return min((s.start for s in attribution.source if len(s)), default=min(s.start for s in spans))
+    first = min((s.start for role in attribution for s in role if len(s)), default=0)
+    return min((s.start for s in attribution.source if len(s)), default=first)
 
 
 def resolve_sources(doc: Doc) -> list[SourceInfo]:
@@ -268,12 +292,23 @@ def _governing_speaker(attributions: list[AttributionSpans], results: list[Sourc
 
 
 def _enclosing_speaker(attributions: list[AttributionSpans], results: list[SourceInfo], i: int) -> SourceInfo:
-    """ "I"/"we" inside an attribution's content: that attribution's speaker."""
-    token = attributions[i].source[0].start
+    """ "I"/"we": the speaker of the attribution whose content holds it, else of the nearest
+    attribution in the same paragraph (a quote whose attribution the model split)."""
+    pronoun = attributions[i].source[0]
+    doc = pronoun.doc
+    nearest: tuple[int, int] | None = None
     for j, other in enumerate(attributions):
-        if j != i and results[j].entities and any(s.start <= token < s.end for s in other.content):
+        if j == i or not results[j].entities:
+            continue
+        if any(s.start <= pronoun.start < s.end for s in other.content):
             return results[j]
-    return SourceInfo(type="unknown", speakers=[attributions[i].source[0].text])
+        for span in (s for role in other for s in role if len(s)):
+            lo, hi = sorted((span.start_char, pronoun.start_char))
+            if "\n\n" not in doc.text[lo:hi] and (nearest is None or hi - lo < nearest[0]):
+                nearest = (hi - lo, j)
+    if nearest is not None:
+        return results[nearest[1]]
+    return SourceInfo(type="unknown", speakers=[pronoun.text])
 
 
 @Language.factory(
