@@ -386,6 +386,11 @@ def test_the_id_ignores_line_endings_and_whitespace_but_not_words():
     assert article_id("Kirby said it.") != article_id("Price said it.")
 
 
+def test_an_id_given_by_the_container_is_kept():
+    raw = RawDocument("dump.jsonl#line=3", read_fixture("wire.txt"), "text", metadata={"id": "reuters-0042"})
+    assert extract_article(raw).id == "reuters-0042"
+
+
 def test_different_articles_get_different_ids():
     ids = {text_article(n).id for n in HEADLINES} | {
         html_article(n).id for n in ("news_page.html", "opinion_page.html")

@@ -14,11 +14,14 @@ METADATA_FIELDS = ("url", "outlet", "title", "published", "authors")
 def extract_article(raw: RawDocument) -> Article:
     """Extract one article from a raw document.
 
-    Markup goes through trafilatura (body, title, date, authors, outlet, canonical URL);
-    plain text is kept exactly as given, its headline taken from its first line when that
-    line is one. Noise (browser notices, captions, credits, share lines...) is marked as
-    regions, never removed. ``raw.url`` and ``raw.metadata`` win over what the page says.
-    Raises :class:`InputError` when there is no article text.
+    Markup: the body on which trafilatura and readability-lxml agree, and trafilatura's
+    metadata (headline without site name, ISO date, authors, outlet, canonical URL). Plain
+    text: kept exactly as given, its headline taken from its first line that is not noise.
+    Noise (browser notices, captions, credits, share lines...) is marked as regions, never
+    removed, in both. ``raw.url`` and ``raw.metadata`` win over what the page says. The id is
+    :func:`~sayso.article.ids.article_id` of the text, unless the container gave one
+    (``metadata["id"]``, e.g. a JSONL line's). Raises :class:`InputError` when there is no
+    article text.
     """
     if raw.media_type == "html":
         page = extract_page(raw.content, raw.input, raw.url or raw.metadata.get("url"))
@@ -28,17 +31,16 @@ def extract_article(raw: RawDocument) -> Article:
         text = raw.content
         if not text.strip():
             raise InputError(raw.input, "empty text")
-        found = {"url": None, "outlet": None, "title": None, "published": None, "authors": []}
+        found = dict.fromkeys(METADATA_FIELDS)
     regions = find_regions(text)
-    if found["title"] is None:
-        found["title"] = headline(text, regions)
+    found["title"] = found["title"] or headline(text, regions)
     given = {f: raw.metadata[f] for f in METADATA_FIELDS if raw.metadata.get(f)}
     if raw.url:
         given["url"] = raw.url
     merged = {**found, **given}
     return Article(
         input=raw.input,
-        id=article_id(text),
+        id=str(raw.metadata.get("id") or article_id(text)),
         text=text,
         url=merged["url"],
         outlet=merged["outlet"],
