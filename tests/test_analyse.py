@@ -337,3 +337,11 @@ def test_seed_nothing_comes_from_the_browser_notice_or_the_captions(seed):
         for role in (attribution.source, attribution.cue, attribution.content):
             for start, end in role.spans:
                 assert all(end <= s or start >= e for s, e in noise), (attribution.id, role.text)
+
+
+def test_a_name_of_unknown_gender_takes_the_gender_of_the_pronoun_that_follows_it(analyse_marked):
+    record = analyse_marked(
+        "Tendai Moyo said his bank would cut rates. Kiran Oduya said her fund would wait.\n\n"
+        "{s1|Moyo} {c1|said} {q1|rates would fall}. {s2|She} {c2|said} {q2|they would not}."
+    )
+    assert by_source(record, "She").speakers == ["Kiran Oduya"]

@@ -2,11 +2,12 @@
 
 The ``sayso_entities`` component groups the named mentions of a ``Doc`` into entities, with no
 coreference model: a full name ("John Kirby") founds a person; a later surname or first name
-("Kirby") is a mention of the last person so named; an honorific, a gendered title or a first
-name gives the gender. Roles come from the words before a name ("State Department spokesperson
-Ned Price") and from appositions ("John Kirby, White House National Security Council
-spokesperson,"). Organisations and outlets come from the named-entity recogniser; an outlet is
-recognised by name (``data/media_outlets.txt``) or by the last word of its name ("Gazette").
+("Kirby") is a mention of the last person so named; an honorific, a gendered title, a first
+name, or else the he/she that follows a mention, gives the gender. Roles come from the words
+before a name ("State Department spokesperson Ned Price") and from appositions ("John Kirby,
+White House National Security Council spokesperson,"). Organisations and outlets come from the
+named-entity recogniser; an outlet is recognised by name (``data/media_outlets.txt``) or by the
+last word of its name ("Gazette").
 
 Result: ``doc._.entities``, a list of :class:`EntityInfo` in order of first mention.
 """
@@ -271,7 +272,31 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
         else:
             registry.group(piece)
     registry.entities.sort(key=lambda e: e.mentions[0].start)
+    _genders_from_pronouns(doc, registry.entities)
     return registry.entities
+
+
+def _genders_from_pronouns(doc: Doc, entities: list[EntityInfo]) -> None:
+    """A person of unknown gender takes that of the first he/she after one of their mentions,
+    when no other person is named in between (within that sentence and the next)."""
+    owner = {t.i: e for e in entities if e.type == "person" for m in e.mentions for t in m}
+    genders = table("pronouns.tsv")
+    for entity in entities:
+        if entity.type != "person" or entity.gender != "unknown":
+            continue
+        for mention in entity.mentions:
+            sentence = mention.sent
+            stop = sentence.end if sentence.end >= len(doc) else doc[sentence.end].sent.end
+            gender = None
+            for token in doc[mention.end : stop]:
+                if owner.get(token.i, entity) is not entity:
+                    break
+                if token.pos_ == "PRON" and genders.get(token.lower_) in {"male", "female"}:
+                    gender = genders[token.lower_]
+                    break
+            if gender:
+                entity.gender = gender
+                break
 
 
 def _preceding(name: Span) -> list[Token]:
