@@ -78,7 +78,7 @@ def ingest(
     files: Annotated[list[UploadFile], File(description="article files, any input format sayso reads")] = [],  # noqa: B006
     urls: Annotated[list[str], Form(description="http(s) URLs of articles or feeds")] = [],  # noqa: B006
 ) -> JSONResponse:
-    """Like ``sayso ingest``: articles already stored are skipped before analysis.
+    """Like `sayso ingest`: articles already stored are skipped before analysis.
 
     Answers the ingest report (counts, and each failed input with its reason); 400 when no
     input could be stored, e.g. a URL refused for reaching a private address.

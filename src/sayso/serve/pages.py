@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
+from sayso.errors import SaysoError
 from sayso.serve.api import Db, Key, Search
 from sayso.serve.errors import NotFound
 from sayso.serve.highlight import segments
@@ -29,6 +30,7 @@ from sayso.serve.params import (
     blank_to_none,
     id_or_name,
 )
+from sayso.store import Page
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -82,15 +84,22 @@ def overview(request: Request, db: Db) -> HTMLResponse:
 
 @router.get("/search")
 def search(request: Request, db: Db, query: Search) -> HTMLResponse:
-    return _render(
+    try:
+        page, error = db.search(query), None
+    except SaysoError as refused:  # e.g. nothing searchable: say so above the form, keep the filters
+        page, error = Page([], 0, query.limit, query.offset), str(refused)
+    response = _render(
         request,
         "search.html",
         "search",
         query=query,
-        page=db.search(query),
+        page=page,
+        error=error,
         stances=STANCES,
         speaker_types=SPEAKER_TYPES,
     )
+    response.status_code = 400 if error else 200
+    return response
 
 
 @router.get("/articles")
