@@ -1,11 +1,11 @@
 """Throughput of `sayso articles` against bare trafilatura, on the same pages in the same run.
 
 Inputs: the 109 dev pages of ``../shared/data/articles/html/*.html.gz`` and the same pages as
-one WARC, ``../shared/data/articles/dev-pages.warc.gz``. Figures (pages/s, best of --repeat):
+one WARC, ``../shared/data/articles/dev-pages.warc.gz``. Figures (pages/s, best of --repeat rounds):
 
 - trafilatura: read + gunzip + decode each page, ``trafilatura.extract`` (the reference);
 - sayso (files) / sayso (WARC): ``iter_articles`` + the JSON line ``sayso articles`` writes,
-  i.e. reading, decoding, extraction, noise regions and id;
+  i.e. reading, decoding, extraction, noise regions and id; then the same with ``--jobs 2``;
 - sayso CLI: the ``sayso articles`` command end to end, process start-up included;
 
 with each figure's ratio to trafilatura's, and the peak memory of reading the WARC.
@@ -51,12 +51,12 @@ def trafilatura_pages(paths: list[Path]) -> int:
     return len(paths)
 
 
-def sayso_pages(inputs: list[str]) -> int:
+def sayso_pages(inputs: list[str], jobs: int = 1) -> int:
     from sayso.errors import InputError
     from sayso.pipeline import iter_articles
 
     count = 0
-    for item in iter_articles(inputs):
+    for item in iter_articles(inputs, jobs=jobs):
         if isinstance(item, InputError):
             raise SystemExit(f"bench_articles: {item}")
         json.dumps(item.to_dict(), ensure_ascii=False)
@@ -70,19 +70,22 @@ def sayso_cli(paths: list[Path]) -> int:
     return len(done.stdout.splitlines())
 
 
-def best_rate(run: Callable[[], int], repeat: int) -> tuple[float, int]:
-    """Pages per second of the fastest of ``repeat`` runs, and the pages each run produced."""
-    best, pages = float("inf"), 0
+def best_rates(measures: list[tuple[str, Callable[[], int]]], repeat: int) -> dict[str, tuple[float, int]]:
+    """Pages per second of each measure's fastest run, and its page count. The measures take
+    turns, round after round, so that a load that comes and goes weighs on all of them alike."""
+    best: dict[str, float] = {}
+    pages: dict[str, int] = {}
     for _ in range(repeat):
-        start = time.perf_counter()
-        pages = run()
-        best = min(best, time.perf_counter() - start)
-    return pages / best, pages
+        for name, run in measures:
+            start = time.perf_counter()
+            pages[name] = run()
+            best[name] = min(best.get(name, float("inf")), time.perf_counter() - start)
+    return {name: (pages[name] / best[name], pages[name]) for name, _ in measures}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each measure; the best counts")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of all measures; the best counts")
     args = parser.parse_args()
     if not ARTICLES.is_dir():
         print(f"bench_articles: skipped, {ARTICLES} is absent")
@@ -91,15 +94,16 @@ def main() -> int:
     trafilatura_pages(paths[:3])  # imports and warm-up outside the timings
     sayso_pages([str(p) for p in paths[:3]])
 
-    reference, n = best_rate(lambda: trafilatura_pages(paths), args.repeat)
-    print(f"{'trafilatura.extract':<22} {n:>4} pages  {reference:7.1f} pages/s  1.00x")
     measures: list[tuple[str, Callable[[], int]]] = [
+        ("trafilatura.extract", lambda: trafilatura_pages(paths)),
         ("sayso (files)", lambda: sayso_pages([str(p) for p in paths])),
         ("sayso (WARC)", lambda: sayso_pages([str(WARC)])),
+        ("sayso (files, 2 jobs)", lambda: sayso_pages([str(p) for p in paths], jobs=2)),
         ("sayso articles (CLI)", lambda: sayso_cli(paths)),
     ]
-    for name, run in measures:
-        rate, n = best_rate(run, args.repeat)
+    rates = best_rates(measures, args.repeat)
+    reference = rates["trafilatura.extract"][0]
+    for name, (rate, n) in rates.items():
         print(f"{name:<22} {n:>4} pages  {rate:7.1f} pages/s  {rate / reference:.2f}x")
 
     imported, peak, records = json.loads(
