@@ -78,7 +78,7 @@ def postgres() -> Iterator[str]:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
-            [*as_postgres, PG_BIN / "pg_ctl", "-D", data, "-m", "fast", "stop"], capture_output=True
+            [*as_postgres, PG_BIN / "pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True
         )
         shutil.rmtree(root, ignore_errors=True)
 
@@ -356,13 +356,13 @@ def _assert_each_stored_once(db_url: str, records: list[AnalysedArticle]) -> Non
 
 
 def test_an_ingest_killed_mid_way_and_run_again_stores_every_article_exactly_once(db_url, tmp_path):
-    records = _variants(1500)
+    records = _variants(600)
     path = tmp_path / "records.jsonl"
     _write_records(path, records)
     process = subprocess.Popen(_ingest_command(path, db_url), stderr=subprocess.PIPE)
     with open_ledger(db_url) as ledger:
         deadline = time.monotonic() + 60
-        while ledger.stats().articles < 100 and process.poll() is None and time.monotonic() < deadline:
+        while ledger.stats().articles < 50 and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -376,7 +376,7 @@ def test_an_ingest_killed_mid_way_and_run_again_stores_every_article_exactly_onc
 
 
 def test_two_ingests_into_the_same_ledger_at_once_store_each_article_once(db_url, tmp_path):
-    records = _variants(300)
+    records = _variants(200)
     path = tmp_path / "records.jsonl"
     _write_records(path, records)
     with open_ledger(db_url):

@@ -30,6 +30,9 @@ class Backend:
     def execute(self, sql: str, params: Params = ()) -> Any:
         raise NotImplementedError
 
+    def executemany(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
     def all(self, sql: str, params: Params = ()) -> list[tuple]:
         return self.execute(sql, params).fetchall()
 
@@ -53,6 +56,9 @@ class Backend:
         cursor = self.execute(sql, params)
         while rows := cursor.fetchmany(batch_size):
             yield rows
+
+    def has_table(self, name: str) -> bool:
+        raise NotImplementedError
 
     def claim_match(self, query: FtsQuery) -> tuple[str, list[Any]]:
         """SQL condition on attributions ``a`` for a full-text query over claim content."""
@@ -91,6 +97,9 @@ class SQLiteBackend(Backend):
     def execute(self, sql: str, params: Params = ()) -> Any:
         return self.conn.execute(sql, params)
 
+    def executemany(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, rows)
+
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
         self.conn.execute("BEGIN IMMEDIATE")
@@ -108,6 +117,9 @@ class SQLiteBackend(Backend):
             yield
         finally:
             self.conn.execute("COMMIT")
+
+    def has_table(self, name: str) -> bool:
+        return self.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)) is not None
 
     def claim_match(self, query: FtsQuery) -> tuple[str, list[Any]]:
         return "a.pk IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)", [query.fts5()]
@@ -152,6 +164,11 @@ class PostgresBackend(Backend):
     def execute(self, sql: str, params: Params = ()) -> Any:
         return self.conn.execute(sql.replace("?", "%s"), params)
 
+    def executemany(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        if rows:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(sql.replace("?", "%s"), rows)
+
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
         with self.conn.transaction():
@@ -170,6 +187,9 @@ class PostgresBackend(Backend):
             cursor.execute(sql.replace("?", "%s"), params)
             while rows := cursor.fetchmany(batch_size):
                 yield rows
+
+    def has_table(self, name: str) -> bool:
+        return self.scalar("SELECT to_regclass(?) IS NOT NULL", (name,))
 
     def claim_match(self, query: FtsQuery) -> tuple[str, list[Any]]:
         sql, params = query.tsquery()

@@ -146,10 +146,10 @@ def version(db: Backend) -> int:
 
 def migrate(db: Backend) -> None:
     """Apply the missing steps, each in one transaction; safe when several processes open at once."""
-    db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    if version(db) >= LATEST:
+    if db.has_table("schema_version") and version(db) >= LATEST:
         return
     with db.write():
+        db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         current = version(db)
         for number, step in enumerate(MIGRATIONS[db.dialect][current:], start=current + 1):
             for statement in step.split(";"):

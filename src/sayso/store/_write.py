@@ -179,44 +179,59 @@ class _ArticleWriter:
         self.entities = {e.id: e for e in article.entities}
         self.by_name = {person_key(e.name): e for e in article.entities}
         self.speaker_ids: dict[str, int] = {}
+        self.canonical: dict[str, str] = {}
         self.new_full_names: list[tuple[str, int]] = []
 
     def write(self) -> None:
         names = self._speaker_names()
         # full names first, so that a surname in the same article finds them
         for name, type, roles in sorted(names.values(), key=lambda n: -len(person_key(n[0]).split())):
-            self.speaker_ids[person_key(name)] = self._speaker(speaker_identity(name, type), roles)
-        for entity in self.article.entities:
-            key = person_key(entity.name)
-            self.db.execute(
-                "INSERT INTO entities (article_pk, eid, name, type, key, roles, mentions, speaker_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            key = person_key(name)
+            self.speaker_ids[key], self.canonical[key] = self._speaker(speaker_identity(name, type), roles)
+        self.db.executemany(
+            "INSERT INTO entities (article_pk, eid, name, type, key, roles, mentions, speaker_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
                 (
                     self.pk,
-                    entity.id,
-                    entity.name,
-                    entity.type,
-                    name_key(entity.name),
-                    json.dumps(entity.roles),
-                    json.dumps([list(m) for m in entity.mentions]),
-                    self.speaker_ids.get(key),
-                ),
-            )
+                    e.id,
+                    e.name,
+                    e.type,
+                    name_key(e.name),
+                    json.dumps(e.roles),
+                    json.dumps([list(m) for m in e.mentions]),
+                    self.speaker_ids.get(person_key(e.name)),
+                )
+                for e in self.article.entities
+            ],
+        )
         # once the new speakers' roles are stored, earlier surname-only speakers may turn out to be them
         for surname, sid in self.new_full_names:
             self._absorb_surname_speaker(surname, sid)
-        fts: list[tuple[int, str]] = []
-        for seq, attribution in enumerate(self.article.attributions):
-            apk = self._attribution(seq, attribution)
-            fts.append((apk, attribution.content.text))
-            for position, name in enumerate(speaker_names(attribution)):
-                self.db.execute(
-                    "INSERT INTO claim_speakers (attribution_pk, seq, name, speaker_id) VALUES (?, ?, ?, ?)",
-                    (apk, position, name, self.speaker_ids[person_key(name)]),
-                )
-            for key in self._mentioned(attribution):
-                self.db.execute("INSERT INTO claim_mentions (attribution_pk, key) VALUES (?, ?)", (apk, key))
-        self.db.index_claims(fts)
+        # rows are numbered here: writers hold the ledger's write lock, so the numbers are free
+        first = self.db.scalar("SELECT coalesce(max(pk), 0) + 1 FROM attributions")
+        pks = list(range(first, first + len(self.article.attributions)))
+        attributions = list(zip(pks, self.article.attributions, strict=True))
+        self.db.executemany(
+            "INSERT INTO attributions (pk, article_pk, seq, aid, kind, stance, source_type, source_entity,"
+            " source_text, source_spans, cue_text, cue_spans, content_text, content_spans, outlet_id,"
+            " published_sort, published_day)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [self._attribution_row(pk, seq, a) for seq, (pk, a) in enumerate(attributions)],
+        )
+        self.db.executemany(
+            "INSERT INTO claim_speakers (attribution_pk, seq, name, speaker_id) VALUES (?, ?, ?, ?)",
+            [
+                (pk, position, name, self.speaker_ids[person_key(name)])
+                for pk, a in attributions
+                for position, name in enumerate(speaker_names(a))
+            ],
+        )
+        self.db.executemany(
+            "INSERT INTO claim_mentions (attribution_pk, key) VALUES (?, ?)",
+            [(pk, key) for pk, a in attributions for key in sorted(self._mentioned(a))],
+        )
+        self.db.index_claims([(pk, a.content.text) for pk, a in attributions])
 
     def _speaker_names(self) -> dict[str, tuple[str, str, list[str]]]:
         """Each speaker name of the article (by key) with its type and roles in this article."""
@@ -235,17 +250,17 @@ class _ArticleWriter:
                 names[key] = (name, type, entity.roles if entity else [])
         return names
 
-    def _speaker(self, identity: SpeakerIdentity, roles: list[str]) -> int:
-        """The id of the speaker this identity is, created (and linked) if new."""
+    def _speaker(self, identity: SpeakerIdentity, roles: list[str]) -> tuple[int, str]:
+        """The id and canonical name of the speaker this identity is, created (and linked) if new."""
         if identity.is_surname_only:
             chosen = choose_full_name(roles, self.outlet_id, self._full_names(identity.surname or ""))
             if chosen:
-                return chosen.id
-        row = self.db.one("SELECT id, type FROM speakers WHERE key = ?", (identity.key,))
+                return chosen.id, chosen.name
+        row = self.db.one("SELECT id, type, name FROM speakers WHERE key = ?", (identity.key,))
         if row:
             if row[1] == "unknown" and identity.type != "unknown":
                 self.db.execute("UPDATE speakers SET type = ? WHERE id = ?", (identity.type, row[0]))
-            return row[0]
+            return row[0], row[2]
         outlet_id = _outlet_id(self.db, identity.outlet) if identity.outlet else None
         sid = self.db.scalar(
             "INSERT INTO speakers (key, name, type, surname, outlet_id) VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -253,7 +268,7 @@ class _ArticleWriter:
         )
         if identity.surname and not identity.is_surname_only:
             self.new_full_names.append((identity.surname, sid))
-        return sid
+        return sid, identity.name
 
     def _full_names(self, surname: str) -> list[Candidate]:
         """Known full-name persons with this surname, with their roles and outlets."""
@@ -264,11 +279,7 @@ class _ArticleWriter:
         ):
             if " " not in key:
                 continue
-            roles = {
-                r
-                for (rs,) in self.db.all("SELECT roles FROM entities WHERE speaker_id = ?", (sid,))
-                for r in json.loads(rs)
-            }
+            roles = self._roles(sid)
             outlets = {
                 o
                 for (o,) in self.db.all(
@@ -282,6 +293,7 @@ class _ArticleWriter:
         return candidates
 
     def _roles(self, speaker_id: int) -> frozenset[str]:
+        """Every role the speaker is known by, in any article."""
         rows = self.db.all("SELECT roles FROM entities WHERE speaker_id = ?", (speaker_id,))
         return frozenset(role for (roles,) in rows for role in json.loads(roles))
 
@@ -291,11 +303,7 @@ class _ArticleWriter:
         if row is None:
             return
         old_id = row[0]
-        roles = {
-            r
-            for (rs,) in self.db.all("SELECT roles FROM entities WHERE speaker_id = ?", (old_id,))
-            for r in json.loads(rs)
-        }
+        roles = self._roles(old_id)
         outlet = self.db.scalar(
             "SELECT min(ar.outlet_id) FROM claim_speakers cs JOIN attributions a ON a.pk = cs.attribution_pk"
             " JOIN articles ar ON ar.pk = a.article_pk WHERE cs.speaker_id = ?",
@@ -307,30 +315,25 @@ class _ArticleWriter:
             self.db.execute("UPDATE entities SET speaker_id = ? WHERE speaker_id = ?", (new_id, old_id))
             self.db.execute("DELETE FROM speakers WHERE id = ?", (old_id,))
 
-    def _attribution(self, seq: int, a: Attribution) -> int:
-        return self.db.scalar(
-            "INSERT INTO attributions (article_pk, seq, aid, kind, stance, source_type, source_entity,"
-            " source_text, source_spans, cue_text, cue_spans, content_text, content_spans, outlet_id,"
-            " published_sort, published_day)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
-            (
-                self.pk,
-                seq,
-                a.id,
-                a.kind,
-                a.stance,
-                a.source.type,
-                a.source.entity,
-                a.source.text,
-                _spans(a.source.spans),
-                a.cue.text,
-                _spans(a.cue.spans),
-                a.content.text,
-                _spans(a.content.spans),
-                self.outlet_id,
-                self.published.sort,
-                self.published.day,
-            ),
+    def _attribution_row(self, pk: int, seq: int, a: Attribution) -> tuple:
+        return (
+            pk,
+            self.pk,
+            seq,
+            a.id,
+            a.kind,
+            a.stance,
+            a.source.type,
+            a.source.entity,
+            a.source.text,
+            _spans(a.source.spans),
+            a.cue.text,
+            _spans(a.cue.spans),
+            a.content.text,
+            _spans(a.content.spans),
+            self.outlet_id,
+            self.published.sort,
+            self.published.day,
         )
 
     def _mentioned(self, a: Attribution) -> set[str]:
@@ -339,9 +342,9 @@ class _ArticleWriter:
         for entity in self.article.entities:
             if any(_overlaps(m, a.content.spans) for m in entity.mentions):
                 keys.add(name_key(entity.name))
-                sid = self.speaker_ids.get(person_key(entity.name))
-                if sid is not None:
-                    keys.add(name_key(self.db.scalar("SELECT name FROM speakers WHERE id = ?", (sid,))))
+                canonical = self.canonical.get(person_key(entity.name))
+                if canonical:
+                    keys.add(name_key(canonical))
         return keys
 
 
