@@ -125,3 +125,14 @@ def test_a_progress_bar_goes_to_stderr_only_when_it_is_a_terminal() -> None:
     assert run.returncode == 0 and len(records(stdout.decode())) == 2
     assert b"2 articles" in terminal
     assert sayso(PAGE, BRIEF).stderr == ""
+
+
+def test_stdout_is_utf8_whatever_the_locale() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sayso", "articles", str(FIXTURES / "cafe-licences-cp1252.txt")],
+        capture_output=True,
+        env={**os.environ, "LC_ALL": "C", "PYTHONIOENCODING": "ascii"},
+        timeout=120,
+    )
+    assert done.returncode == 0
+    assert "Ren\u00e9e Dub\u00e9" in json.loads(done.stdout.decode("utf-8"))["text"]

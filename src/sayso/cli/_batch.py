@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import logging
 import os
 import sys
@@ -162,7 +163,8 @@ def run_batch(args: argparse.Namespace, step: Step, *, output: bool = True) -> i
     """
     handler = _log_to_stderr()
     out_path = getattr(args, "out", None) if output else None
-    batch = Batch(list(args.inputs), read_options(args), progress=sys.stderr.isatty(), jobs=args.jobs)
+    jobs = getattr(args, "jobs", 1)
+    batch = Batch(list(args.inputs), read_options(args), progress=sys.stderr.isatty(), jobs=jobs)
     try:
         if output:
             with atomic_output(out_path) as out:
@@ -195,8 +197,13 @@ def _stop(batch: Batch, message: str | None, status: int) -> int:
 
 @contextlib.contextmanager
 def atomic_output(path: str | None) -> Iterator[TextIO]:
-    """stdout, or a temporary file beside ``path`` that replaces it only if the block succeeds."""
+    """stdout, or a temporary file beside ``path`` that replaces it only if the block succeeds.
+
+    Both are UTF-8, whatever the locale.
+    """
     if path is None or path == "-":
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            sys.stdout.reconfigure(encoding="utf-8")
         yield sys.stdout
         sys.stdout.flush()
         return
