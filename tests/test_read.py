@@ -106,6 +106,11 @@ def test_a_directory_is_walked_recursively_in_sorted_order_skipping_hidden_and_u
     ]
 
 
+def test_a_directory_without_any_readable_file_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.json").write_text("{}")
+    assert only_error(tmp_path).reason == "directory holds no readable input files"
+
+
 def test_a_file_with_an_unknown_suffix_is_recognised_by_its_content(tmp_path: Path) -> None:
     page = tmp_path / "saved-page"
     page.write_bytes(PAGE.read_bytes())
