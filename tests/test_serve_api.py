@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from sayso.cli import main
 from sayso.records import AnalysedArticle
 from sayso.serve import create_app, pages
-from sayso.serve.app import POOL_SIZE
+from sayso.serve.app import LOOPBACK_HOSTS, POOL_SIZE
 from sayso.serve.highlight import segments
 from sayso.serve.params import MAX_LIMIT, MAX_QUERY_LENGTH
 from sayso.store import Ledger, open_ledger
@@ -373,6 +373,13 @@ def test_hostile_markup_is_escaped_on_every_page_that_lists_it(client: TestClien
         assert "&lt;" in page, path
         for raw in ("<script>window", "<img src=x", "<svg onload", "<b>bold</b>"):
             assert raw not in page, (path, raw)
+
+
+def test_a_loopback_server_answers_only_to_loopback_host_names(ledger: Ledger) -> None:
+    app = create_app(ledger, allowed_hosts=LOOPBACK_HOSTS)
+    assert TestClient(app, base_url="http://127.0.0.1:8000").get("/api/stats").status_code == 200
+    assert TestClient(app, base_url="http://localhost:8000").get("/").status_code == 200
+    assert TestClient(app, base_url="http://attacker.example").get("/api/stats").status_code == 400
 
 
 def test_pages_forbid_inline_and_foreign_scripts(client: TestClient) -> None:

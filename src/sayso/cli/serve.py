@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from sayso.serve import create_app
+    from sayso.serve.app import LOOPBACK_HOSTS
     from sayso.store import open_ledger
 
     if not 0 < args.port < 65536:
@@ -69,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         lambda: open_ledger(args.db, create=False),
         write_token=args.write_token,
         allow_private_urls=args.allow_private_urls,
+        allowed_hosts=LOOPBACK_HOSTS if _is_loopback(args.host) else None,
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

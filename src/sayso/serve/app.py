@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sayso import __version__
@@ -55,6 +56,9 @@ class SecurityHeaders:
 
         await self.app(scope, receive, send_with_headers)
 
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+"""The names of a server bound to loopback."""
 
 POOL_SIZE = 4
 """Ledger connections an app opens at most when given a way to open them."""
@@ -115,7 +119,11 @@ class LedgerPool:
 
 
 def create_app(
-    ledger: Ledger | Callable[[], Ledger], *, write_token: str | None = None, allow_private_urls: bool = False
+    ledger: Ledger | Callable[[], Ledger],
+    *,
+    write_token: str | None = None,
+    allow_private_urls: bool = False,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """The sayso web app over ``ledger``: HTML pages at ``/``, JSON under ``/api``, docs at ``/docs``.
 
@@ -124,6 +132,8 @@ def create_app(
     closed when the app stops.
     Read-only unless ``write_token`` is set: then the write endpoints accept requests bearing it.
     URLs sent for ingest may not reach private or loopback addresses unless ``allow_private_urls``.
+    ``allowed_hosts`` (``Host`` header values, e.g. :data:`LOOPBACK_HOSTS`) makes any other host a
+    400: a web page cannot read a server on 127.0.0.1 by pointing its own domain there (DNS rebinding).
     """
     ledgers = LedgerPool(ledger) if callable(ledger) else SerialLedger(ledger)
 
@@ -146,6 +156,8 @@ def create_app(
     app.state.templates = _templates()
 
     app.add_middleware(SecurityHeaders)
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
