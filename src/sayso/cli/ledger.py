@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import itertools
 import json
 import os
 import shutil
@@ -135,8 +136,14 @@ def _not_stored(ledger: Ledger, batch: Batch, report: IngestReport) -> Iterator[
 
 
 def _analyse(mode: str, articles: Iterable[Article], batch: Batch) -> Iterator[AnalysedArticle]:
+    """The analysis of each article; the model is loaded only once there is one to analyse."""
     from sayso.analyse import Analyser
 
+    articles = iter(articles)
+    first = next(articles, None)
+    if first is None:
+        return iter(())
+    articles = itertools.chain([first], articles)
     analyser = Analyser.load(mode)
 
     def analysable() -> Iterator[Article]:
