@@ -5,8 +5,9 @@ different failure modes, is a second opinion. Where readability finds much more 
 includes trafilatura's, trafilatura missed part of the article and readability's body is
 taken; otherwise trafilatura's paragraphs are kept only where readability's text contains
 most of their words (this drops the share bars, related-story lists and script residue one
-of them lets through).
-When readability finds almost nothing it is no judge and trafilatura's body stands.
+of them lets through). When readability finds almost nothing it is no judge and
+trafilatura's body stands. Finally, lines the noise lexicon recognises as wholly page
+furniture (captions with credits, "Read more: ...", newsletter prompts...) are left out.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from readability import Document
 from readability.readability import Unparseable
 from trafilatura.utils import load_html
 
+from sayso.article.noise import strip_noise_lines
 from sayso.article.title import clean_title, names_site, site_names, squash
 from sayso.errors import InputError
 
@@ -62,7 +64,7 @@ def extract_page(html: str, input: str, url: str | None = None) -> PageArticle:
     page_url = url or doc.url or None
     title = _headline(tree, doc.title, site_names(outlet, page_url, *_home_link_texts(tree, page_url)))
     return PageArticle(
-        text=_without_headline(consensus_body(doc.text, _readability_text(html)), title),
+        text=strip_noise_lines(_without_headline(consensus_body(doc.text, _readability_text(html)), title)),
         url=page_url,
         outlet=outlet,
         title=title,

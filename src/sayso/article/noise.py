@@ -96,6 +96,24 @@ def _line_regions(text: str, start: int, end: int) -> list[Region]:
     return []
 
 
+def strip_noise_lines(text: str) -> str:
+    """The text without the lines that are wholly noise: for extracted text, which sayso shapes.
+
+    Plain text is never changed (its noise is only marked); the body sayso extracts from a page
+    is its own, so page furniture recognised line by line is left out of it.
+    """
+    kept = []
+    for line in text.splitlines():
+        outside, end = [], 0
+        for region in find_regions(line):
+            outside.append(line[end : region.span[0]])
+            end = region.span[1]
+        outside.append(line[end:])
+        if not _LEAD.fullmatch("".join(outside)):
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def headline(text: str, regions: list[Region]) -> str | None:
     """The first line outside the noise, when it is short enough to be a headline."""
     for line in _LINE.finditer(text):
