@@ -135,6 +135,22 @@ def test_search_filters_combine_like_the_cli(client: TestClient, params: dict, e
     assert page["total"] == len(expected)
 
 
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"outlet": "Harbour Herald"}, ["hh-bridge-reopening", "hh-bridge-closure"]),
+        ({"from": "2026-03-05", "to": "2026-03-31"}, ["evil-\"quote'<b>", "ct-ferry-crowds"]),
+        ({"q": "chartered"}, ["ct-ferry-crowds"]),
+        ({"speaker": "Baylink Construction"}, ["ct-ferry-crowds", "hh-bridge-closure"]),
+    ],
+)
+def test_articles_are_listed_newest_first_with_filters(
+    client: TestClient, params: dict, expected: list
+) -> None:
+    page = client.get("/api/articles", params=params).json()
+    assert [a["id"] for a in page["items"]] == expected
+
+
 def test_claims_are_paginated_with_a_total(client: TestClient) -> None:
     first = client.get("/api/attributions", params={"limit": 5}).json()
     second = client.get("/api/attributions", params={"limit": 5, "offset": 5}).json()

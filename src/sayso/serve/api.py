@@ -16,13 +16,13 @@ from sayso.serve.errors import NotFound
 from sayso.serve.ingest import router as ingest_router
 from sayso.serve.params import (
     MAX_NAME_LENGTH,
-    Date,
     Limit,
     Name,
     Offset,
-    Text,
+    article_filters,
     blank_to_none,
     id_or_name,
+    ref,
     search_query,
 )
 from sayso.store import Ledger, SearchQuery
@@ -39,6 +39,7 @@ def ledger(request: Request) -> Ledger:
 
 Db = Annotated[Ledger, Depends(ledger)]
 Search = Annotated[SearchQuery, Depends(search_query)]
+ArticleFilters = Annotated[dict[str, Any], Depends(article_filters)]
 
 
 def _json(data: Any) -> JSONResponse:
@@ -58,27 +59,9 @@ def search(db: Db, query: Search) -> JSONResponse:
 
 
 @router.get("/articles", tags=["articles"], summary="List articles, newest first")
-def articles(
-    db: Db,
-    q: Text = None,
-    outlet: Name = None,
-    speaker: Name = None,
-    date_from: Date = None,
-    date_to: Date = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> JSONResponse:
-    outlet, speaker = blank_to_none(outlet), blank_to_none(speaker)
-    page = db.articles(
-        text=blank_to_none(q),
-        outlet=id_or_name(outlet) if outlet else None,
-        speaker=id_or_name(speaker) if speaker else None,
-        date_from=blank_to_none(date_from),
-        date_to=blank_to_none(date_to),
-        limit=limit,
-        offset=offset,
-    )
-    return _json(page)
+def articles(db: Db, filters: ArticleFilters) -> JSONResponse:
+    """q is a full-text query over titles and texts."""
+    return _json(db.articles(**filters))
 
 
 @router.get("/articles/{article_id:path}", tags=["articles"], summary="One article as a SPEC record")
@@ -99,13 +82,8 @@ def speakers(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
-    outlet = blank_to_none(outlet)
     page = db.speakers(
-        name=blank_to_none(name),
-        type=blank_to_none(type),
-        outlet=id_or_name(outlet) if outlet else None,
-        limit=limit,
-        offset=offset,
+        name=blank_to_none(name), type=blank_to_none(type), outlet=ref(outlet), limit=limit, offset=offset
     )
     return _json(page)
 

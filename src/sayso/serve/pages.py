@@ -15,18 +15,16 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
 from sayso.errors import SaysoError
-from sayso.serve.api import Db, Key, Search
+from sayso.serve.api import ArticleFilters, Db, Key, Search
 from sayso.serve.errors import NotFound
 from sayso.serve.highlight import segments
 from sayso.serve.params import (
     MAX_NAME_LENGTH,
     SPEAKER_TYPES,
     STANCES,
-    Date,
     Limit,
     Name,
     Offset,
-    Text,
     blank_to_none,
     id_or_name,
 )
@@ -34,7 +32,7 @@ from sayso.store import Page
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
-PAGE = 25
+PAGE = 20
 """Items per page in the UI."""
 
 
@@ -103,26 +101,8 @@ def search(request: Request, db: Db, query: Search) -> HTMLResponse:
 
 
 @router.get("/articles")
-def articles(
-    request: Request,
-    db: Db,
-    q: Text = None,
-    outlet: Name = None,
-    date_from: Date = None,
-    date_to: Date = None,
-    limit: Limit = PAGE,
-    offset: Offset = 0,
-) -> HTMLResponse:
-    outlet = blank_to_none(outlet)
-    page = db.articles(
-        text=blank_to_none(q),
-        outlet=id_or_name(outlet) if outlet else None,
-        date_from=blank_to_none(date_from),
-        date_to=blank_to_none(date_to),
-        limit=limit,
-        offset=offset,
-    )
-    return _render(request, "articles.html", "articles", page=page, q=q or "", outlet=outlet or "")
+def articles(request: Request, db: Db, filters: ArticleFilters) -> HTMLResponse:
+    return _render(request, "articles.html", "articles", page=db.articles(**filters), q=filters["text"] or "")
 
 
 @router.get("/articles/{article_id:path}")

@@ -7,7 +7,7 @@ An HTML form sends empty strings for untouched fields: they mean "no filter".
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 
@@ -33,10 +33,9 @@ Text = Annotated[
     Query(max_length=MAX_QUERY_LENGTH, description='Full-text query: words, "phrases", OR, -word.'),
 ]
 Name = Annotated[str | None, Query(max_length=MAX_NAME_LENGTH)]
-Date = Annotated[str | None, Query(pattern=_DATE, description="ISO date YYYY-MM-DD, inclusive.")]
+From = Annotated[str | None, Query(alias="from", pattern=_DATE, description="YYYY-MM-DD, inclusive.")]
+To = Annotated[str | None, Query(alias="to", pattern=_DATE, description="YYYY-MM-DD, inclusive.")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
-
-
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}.")]
 
 
@@ -53,30 +52,55 @@ def id_or_name(value: str) -> str | int:
     return int(value) if value.isdigit() else value
 
 
+def ref(value: str | None) -> str | int | None:
+    """A filter naming a ledger row (speaker, outlet): None if blank, else :func:`id_or_name`."""
+    value = blank_to_none(value)
+    return None if value is None else id_or_name(value)
+
+
 def search_query(
     q: Text = None,
     speaker: Name = None,
     speaker_type: Name = None,
     stance: Annotated[str | None, Query(max_length=40)] = None,
     outlet: Name = None,
-    date_from: Annotated[str | None, Query(alias="from", pattern=_DATE, description="YYYY-MM-DD")] = None,
-    date_to: Annotated[str | None, Query(alias="to", pattern=_DATE, description="YYYY-MM-DD")] = None,
+    date_from: From = None,
+    date_to: To = None,
     entity: Name = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> SearchQuery:
-    """The CLI's search filters as query parameters (``from``/``to`` are the date range)."""
-    speaker = blank_to_none(speaker)
-    outlet = blank_to_none(outlet)
+    """The CLI's claim filters as query parameters (``from``/``to`` are the date range)."""
     return SearchQuery(
         text=blank_to_none(q),
-        speaker=id_or_name(speaker) if speaker else None,
+        speaker=ref(speaker),
         speaker_type=blank_to_none(speaker_type),
         stance=blank_to_none(stance),
-        outlet=id_or_name(outlet) if outlet else None,
+        outlet=ref(outlet),
         date_from=blank_to_none(date_from),
         date_to=blank_to_none(date_to),
         entity=blank_to_none(entity),
         limit=limit,
         offset=offset,
     )
+
+
+def article_filters(
+    q: Text = None,
+    outlet: Name = None,
+    speaker: Name = None,
+    date_from: From = None,
+    date_to: To = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Filters of :meth:`Ledger.articles` as query parameters: keyword arguments for it."""
+    return {
+        "text": blank_to_none(q),
+        "outlet": ref(outlet),
+        "speaker": ref(speaker),
+        "date_from": blank_to_none(date_from),
+        "date_to": blank_to_none(date_to),
+        "limit": limit,
+        "offset": offset,
+    }
