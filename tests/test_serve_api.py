@@ -265,7 +265,9 @@ def test_writes_need_the_token(tmp_path: Path) -> None:
     with open_ledger(str(tmp_path / "w.db")) as ledger:
         client = TestClient(create_app(ledger, write_token=TOKEN))
         body = [record("ct-ferry-crowds")]
-        assert client.post("/api/records", json=body).status_code == 401
+        anonymous = client.post("/api/records", json=body)
+        assert anonymous.status_code == 401
+        assert anonymous.headers["www-authenticate"] == "Bearer"
         wrong = client.post("/api/records", json=body, headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401
         right = client.post("/api/records", json=body, headers={"Authorization": f"Bearer {TOKEN}"})

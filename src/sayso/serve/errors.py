@@ -20,6 +20,7 @@ class ClientError(Exception):
     """A request the app refuses, with its HTTP status and a one-line reason."""
 
     status = 400
+    headers: dict[str, str] = {}  # noqa: RUF012 (read-only, per class)
 
     def __init__(self, message: str, details: list[Any] | None = None) -> None:
         super().__init__(message)
@@ -37,6 +38,7 @@ class Forbidden(ClientError):
 
 class Unauthorized(ClientError):
     status = 401
+    headers = {"WWW-Authenticate": "Bearer"}  # noqa: RUF012
 
 
 def install(app: FastAPI) -> None:
@@ -44,7 +46,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ClientError)
     async def client_error(request: Request, error: ClientError) -> Response:
-        return _render(request, error.status, error.message, error.details)
+        return _render(request, error.status, error.message, error.details, error.headers)
 
     @app.exception_handler(SaysoError)
     async def refused_by_ledger(request: Request, error: SaysoError) -> Response:

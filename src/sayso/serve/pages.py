@@ -20,6 +20,7 @@ from sayso.serve.errors import NotFound
 from sayso.serve.highlight import segments
 from sayso.serve.params import (
     MAX_NAME_LENGTH,
+    MAX_OFFSET,
     SPEAKER_TYPES,
     STANCES,
     Limit,
@@ -56,7 +57,7 @@ def _pager(request: Request, page: Any) -> dict[str, Any]:
         "last": last,
         "total": page.total,
         "prev": link(max(page.offset - page.limit, 0)) if page.offset else None,
-        "next": link(page.offset + page.limit) if last < page.total else None,
+        "next": link(page.offset + page.limit) if last < page.total and last < MAX_OFFSET else None,
     }
 
 
