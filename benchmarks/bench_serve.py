@@ -4,7 +4,8 @@ Builds (or reuses) a SQLite ledger of synthetic analysed articles through the le
 ``sayso serve`` on a loopback port in its own process, and loads it with ``wrk`` (Debian package
 ``wrk``): 50 connections, bounded duration, rotating over many search queries and article ids.
 Reports median and p95 latency and throughput for the search API (broad queries matching a tenth
-of the ledger; narrow ones: a rare word or a speaker, with the CLI's filters) and the article page::
+of the ledger; narrow ones: a rare word or a speaker, with the CLI's filters) and the article page,
+first with one client (the service time), then with 50 (service time plus queueing)::
 
     .venv/bin/python benchmarks/bench_serve.py [--articles 10000] [--duration 10] [--db PATH]
 
@@ -235,7 +236,7 @@ def load(base: str, name: str, paths: list[str], duration: int, connections: int
         script.write(LUA % ", ".join(_lua_string(p) for p in paths))
     command = [
         "wrk",
-        "-t2",
+        f"-t{min(2, connections)}",
         f"-c{connections}",
         f"-d{duration}s",
         "--timeout",
@@ -297,9 +298,13 @@ def main() -> int:
         articles = [f"/articles/syn-{rng.randrange(args.articles):06d}" for _ in range(200)]
         for path in broad + selective[:5] + articles[:5]:
             httpx.get(base + path, timeout=30).raise_for_status()  # warm up, and fail loudly on a broken path
-        load(base, "search, broad", broad, args.duration, args.connections)
-        load(base, "search, narrow", selective, args.duration, args.connections)
-        load(base, "article page", articles, args.duration, args.connections)
+        for name, paths in (
+            ("search, broad", broad),
+            ("search, narrow", selective),
+            ("article page", articles),
+        ):
+            load(base, name, paths, max(args.duration // 2, 1), 1)  # service time, no queueing
+            load(base, name, paths, args.duration, args.connections)
     finally:
         server.terminate()
         server.wait(timeout=10)

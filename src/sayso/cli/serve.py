@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         allow_private_urls=args.allow_private_urls,
         allowed_hosts=LOOPBACK_HOSTS if _is_loopback(args.host) else None,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 
 
