@@ -1,9 +1,10 @@
 """The write endpoints: off unless the app has a write token, and then only for requests bearing it.
 
 ``POST /api/records`` stores pre-analysed records (what ``sayso extract`` writes);
-``POST /api/ingest`` reads, analyses and stores uploaded files and http(s) URLs. Both go through
-:meth:`Ledger.ingest`, one transaction per article. URLs that resolve to private, loopback or
-link-local addresses are refused before anything is fetched, unless the app allows them.
+``POST /api/ingest`` reads, analyses and stores uploaded files and http(s) URLs, through the same
+stages as ``sayso ingest``. Both store one transaction per article. The read stage refuses URLs
+that resolve to private, loopback or link-local addresses (each redirect too), unless the app
+allows them.
 """
 
 from __future__ import annotations
