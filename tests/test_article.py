@@ -252,7 +252,9 @@ def test_html_metadata_date_authors_and_canonical_url_come_from_the_markup():
     assert article.url == "https://www.harbourherald.example/news/2024/03/12/port-dredging-delayed"
 
 
-def test_html_opinion_label_and_site_suffix_are_stripped_and_json_ld_authors_listed():
+def test_html_opinion_label_and_site_suffix_are_stripped_and_json_ld_people_are_the_authors():
+    # the page's <meta name="author"> is its publisher; JSON-LD names the people, one with
+    # the outlet after a comma
     article = html_article("opinion_page.html")
     assert article.title == "The four-day week deserves a fair trial"
     assert article.published == "2023-11-05"

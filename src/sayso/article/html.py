@@ -12,6 +12,7 @@ furniture (captions with credits, "Read more: ...", newsletter prompts...) are l
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,6 +29,26 @@ from sayso.article.noise import strip_noise_lines
 from sayso.article.title import clean_title, names_site, site_names, squash
 from sayso.errors import InputError
 
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "BlogPosting",
+        "SocialMediaPosting",
+        "Report",
+        "ScholarlyArticle",
+        "TechArticle",
+        "LiveBlogPosting",
+    }
+)
+"""schema.org types of the object that describes the article itself."""
+AFFILIATION_SEPARATORS = (" | ", ", ", " - ", " – ", " for ")
+"""What separates a name from its outlet in bylines ("Amy Kuperinsky | NJ Advance Media")."""
 MIN_BODY_WORDS = 8
 """A page whose extracted text is shorter than this (a menu, a login wall) has no article."""
 TAKE_SECOND_RATIO = 1.5
@@ -62,14 +83,15 @@ def extract_page(html: str, input: str, url: str | None = None) -> PageArticle:
         raise InputError(input, "no article text found in the page")
     outlet = doc.sitename or None
     page_url = url or doc.url or None
-    title = _headline(tree, doc.title, site_names(outlet, page_url, *_home_link_texts(tree, page_url)))
+    names = site_names(outlet, page_url, *_home_link_texts(tree, page_url))
+    title = _headline(tree, doc.title, names)
     return PageArticle(
         text=strip_noise_lines(_without_headline(consensus_body(doc.text, _readability_text(html)), title)),
         url=page_url,
         outlet=outlet,
         title=title,
         published=doc.date or None,
-        authors=_split_authors(doc.author),
+        authors=[_without_affiliation(a, names) for a in _json_ld_people(tree) or _split_authors(doc.author)],
     )
 
 
@@ -131,6 +153,52 @@ def _share_in(words: Counter[str], reference: Counter[str]) -> float:
 def _tidy(text: str) -> str:
     """One paragraph a line, no blank or whitespace-only lines."""
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _json_ld_people(tree: HtmlElement) -> list[str]:
+    """Names of the Person authors of the page's JSON-LD article objects (NewsArticle, ...).
+
+    Structured data names people more reliably than ``<meta name="author">``, which often
+    holds the publisher; the authors of other objects (a fact check's reviewed claim) are
+    not the article's.
+    """
+    names: list[str] = []
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for item in _json_ld_items(data):
+            types = item.get("@type")
+            types = types if isinstance(types, list) else [types]
+            if not any(isinstance(t, str) and t in ARTICLE_TYPES for t in types):
+                continue
+            authors = item.get("author")
+            for author in authors if isinstance(authors, list) else [authors]:
+                if isinstance(author, dict) and author.get("@type") == "Person" and author.get("name"):
+                    name = " ".join(str(author["name"]).split())
+                    if name not in names:
+                        names.append(name)
+    return names
+
+
+def _without_affiliation(author: str, names: list[str]) -> str:
+    """ "Troy L. Smith, Cleveland.com" -> "Troy L. Smith": a tail that names the site goes."""
+    for sep in AFFILIATION_SEPARATORS:
+        head, _, tail = author.partition(sep)
+        if head and tail and any(name in squash(tail) for name in names):
+            return head.strip()
+    return author
+
+
+def _json_ld_items(data: object) -> list[dict]:
+    """The top-level objects of a JSON-LD document (a list, an ``@graph`` or one object)."""
+    items = data if isinstance(data, list) else [data]
+    out: list[dict] = []
+    for item in items:
+        if isinstance(item, dict):
+            out.extend(_json_ld_items(item["@graph"]) if "@graph" in item else [item])
+    return out
 
 
 def _split_authors(author: str | None) -> list[str]:

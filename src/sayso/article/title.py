@@ -49,7 +49,7 @@ def site_names(outlet: str | None, url: str | None, *others: str) -> list[str]:
     host = urlsplit(url).hostname if url else None
     if host:
         labels = host.split(".")
-        names.append(squash(host))
+        names.append(squash(host.removeprefix("www.")))
         names.extend(squash(label) for label in labels[:-1] if label not in NOT_SITE_LABELS)
     return [n for n in names if len(n) >= 3]
 
