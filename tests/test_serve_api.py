@@ -12,6 +12,7 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -210,6 +211,16 @@ def test_one_speaker_across_outlets_has_a_timeline_oldest_first(client: TestClie
     dates = [h["article"]["published"] for h in timeline["items"]]
     assert timeline["total"] == 6
     assert dates == sorted(dates)
+
+
+def test_outlet_and_speaker_names_with_slashes_and_quotes_resolve(client: TestClient) -> None:
+    hostile_outlet = 'Evil "Outlet" <b>bold</b>'
+    assert client.get("/api/outlets/" + quote(hostile_outlet, safe="")).json()["name"] == hostile_outlet
+    assert client.get("/outlets/" + quote(hostile_outlet, safe="")).status_code == 200
+    assert (
+        client.get("/outlets/" + quote("AP/Reuters", safe="")).status_code == 404
+    )  # a 404, not a routing error
+    assert "no outlet 'AP/Reuters'" in client.get("/api/outlets/AP%2FReuters").json()["error"]["message"]
 
 
 def test_speakers_and_outlets_are_listed_most_active_first(client: TestClient) -> None:

@@ -109,7 +109,7 @@ def outlets(db: Db, limit: Limit = 50, offset: Offset = 0) -> JSONResponse:
     return _json(db.outlets(limit=limit, offset=offset))
 
 
-@router.get("/outlets/{key}", tags=["outlets"], summary="One outlet by id, name or domain")
+@router.get("/outlets/{key:path}", tags=["outlets"], summary="One outlet by id, name or domain")
 def outlet(db: Db, key: Key) -> JSONResponse:
     found = db.outlet(id_or_name(key))
     if found is None:

@@ -138,7 +138,7 @@ def speakers(
     )
 
 
-@router.get("/speakers/{key}")
+@router.get("/speakers/{key:path}")
 def speaker(request: Request, db: Db, key: Key, query: Search) -> HTMLResponse:
     found = db.speaker(id_or_name(key))
     if found is None:
@@ -154,7 +154,7 @@ def outlets(request: Request, db: Db, limit: Limit = PAGE, offset: Offset = 0) -
     return _render(request, "outlets.html", "outlets", page=db.outlets(limit=limit, offset=offset))
 
 
-@router.get("/outlets/{key}")
+@router.get("/outlets/{key:path}")
 def outlet(request: Request, db: Db, key: Key, limit: Limit = PAGE, offset: Offset = 0) -> HTMLResponse:
     found = db.outlet(id_or_name(key))
     if found is None:
