@@ -298,6 +298,15 @@ def test_container_url_and_metadata_win_over_what_the_page_says():
     assert article.authors == ["Maria Okafor"]
 
 
+def test_an_html_fragment_from_a_feed_item_is_read_as_the_body_of_a_page():
+    fragment = "<div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:1]) + "</div>"
+    article = extract_article(
+        RawDocument("feed.xml#item=2", fragment, "html", metadata={"title": "Plan delayed"})
+    )
+    assert article.text == PARAGRAPHS[0]
+    assert article.title == "Plan delayed"
+
+
 def test_a_page_with_no_article_text_is_an_input_error():
     raw = RawDocument(
         input="nav.html",

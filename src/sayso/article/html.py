@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from copy import copy
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -23,6 +24,7 @@ import trafilatura
 from lxml.html import HtmlElement
 from readability import Document
 from readability.readability import Unparseable
+from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
 from sayso.article.noise import strip_noise_lines
@@ -72,21 +74,29 @@ class PageArticle:
 
 
 def extract_page(html: str, input: str, url: str | None = None) -> PageArticle:
-    """Extract body text and metadata from one HTML page; raises InputError when there is none."""
+    """Extract body text and metadata from one HTML page; raises InputError when there is none.
+
+    A fragment (a feed item's or JSONL line's ``html``) is read as the body of a page.
+    """
     tree = load_html(html)
+    if tree is None and "<" in html:
+        tree = load_html(f"<html><body>{html}</body></html>")
     if tree is None:
         raise InputError(input, "not an HTML page (no markup could be parsed)")
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, output_format="python"
     )
-    if doc is None or len((doc.text or "").split()) < MIN_BODY_WORDS:
+    if doc is None:  # trafilatura found too little text; readability may still find the body
+        doc = extract_metadata(copy(tree), url)
+    body = consensus_body(doc.text or "", _readability_text(html))
+    if len(body.split()) < MIN_BODY_WORDS:
         raise InputError(input, "no article text found in the page")
     outlet = doc.sitename or None
     page_url = url or doc.url or None
-    names = site_names(outlet, page_url, *_home_link_texts(tree, page_url))
-    title = _headline(tree, doc.title, names)
+    names = site_names(outlet, page_url)
+    title = _headline(tree, doc.title, names, site_names(None, None, *_home_link_texts(tree, page_url)))
     return PageArticle(
-        text=strip_noise_lines(_without_headline(consensus_body(doc.text, _readability_text(html)), title)),
+        text=strip_noise_lines(_without_headline(body, title)),
         url=page_url,
         outlet=outlet,
         title=title,
@@ -108,9 +118,10 @@ def consensus_body(first: str, second: str) -> str:
     return _tidy("\n".join(kept)) or _tidy(first)
 
 
-def _headline(tree: HtmlElement, title: str | None, names: list[str]) -> str | None:
-    """The page's headline: trafilatura's title cleaned, or the <title> tag's when that is the logo."""
-    if not title or names_site(title, names):
+def _headline(tree: HtmlElement, title: str | None, names: list[str], home_links: list[str]) -> str | None:
+    """The page's headline: trafilatura's title cleaned, or the <title> tag's when it was the
+    text of a link to the front page (a logo) or the site's name."""
+    if not title or names_site(title, names + home_links):
         title = tree.findtext(".//title") or title
     return clean_title(title, names)
 
