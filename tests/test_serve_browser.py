@@ -124,6 +124,8 @@ def test_search_open_an_article_see_highlights_and_follow_a_speaker(page: object
     expect(detail.locator("[data-field=type]")).to_have_text("organization")
 
     page.keyboard.press("Escape")
+    expect(detail.locator(".hint")).to_be_visible()  # no claim chosen: a hint, no empty fields
+    expect(detail.locator("dl")).to_be_hidden()
     page.keyboard.press("j")  # first claim, by keyboard
     expect(detail.locator("[data-field=speakers]")).to_have_text("city officials")
     expect(detail.locator("[data-field=type]")).to_have_text("anonymous")

@@ -17,8 +17,10 @@ from sayso.serve.ingest import router as ingest_router
 from sayso.serve.params import (
     MAX_NAME_LENGTH,
     Limit,
-    Name,
     Offset,
+    Outlet,
+    SpeakerName,
+    SpeakerType,
     article_filters,
     blank_to_none,
     id_or_name,
@@ -76,9 +78,9 @@ def article(db: Db, article_id: Annotated[str, Path(max_length=MAX_NAME_LENGTH)]
 @router.get("/speakers", tags=["speakers"], summary="List speakers, most quoted first")
 def speakers(
     db: Db,
-    name: Name = None,
-    type: Name = None,
-    outlet: Name = None,
+    name: SpeakerName = None,
+    type: SpeakerType = None,
+    outlet: Outlet = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> JSONResponse:

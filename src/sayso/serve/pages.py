@@ -24,8 +24,9 @@ from sayso.serve.params import (
     SPEAKER_TYPES,
     STANCES,
     Limit,
-    Name,
     Offset,
+    SpeakerName,
+    SpeakerType,
     blank_to_none,
     id_or_name,
 )
@@ -127,8 +128,8 @@ def article(
 def speakers(
     request: Request,
     db: Db,
-    name: Name = None,
-    type: Name = None,
+    name: SpeakerName = None,
+    type: SpeakerType = None,
     limit: Limit = PAGE,
     offset: Offset = 0,
 ) -> HTMLResponse:

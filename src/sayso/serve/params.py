@@ -32,7 +32,14 @@ Text = Annotated[
     str | None,
     Query(max_length=MAX_QUERY_LENGTH, description='Full-text query: words, "phrases", OR, -word.'),
 ]
-Name = Annotated[str | None, Query(max_length=MAX_NAME_LENGTH)]
+SpeakerName = Annotated[
+    str | None, Query(max_length=MAX_NAME_LENGTH, description="Part of any of its names.")
+]
+SpeakerType = Annotated[str | None, Query(max_length=40, description=", ".join(SPEAKER_TYPES))]
+Speaker = Annotated[
+    str | None, Query(max_length=MAX_NAME_LENGTH, description="Speaker id, or any of its names.")
+]
+Outlet = Annotated[str | None, Query(max_length=MAX_NAME_LENGTH, description="Outlet id, name or domain.")]
 From = Annotated[str | None, Query(alias="from", pattern=_DATE, description="YYYY-MM-DD, inclusive.")]
 To = Annotated[str | None, Query(alias="to", pattern=_DATE, description="YYYY-MM-DD, inclusive.")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
@@ -60,13 +67,15 @@ def ref(value: str | None) -> str | int | None:
 
 def search_query(
     q: Text = None,
-    speaker: Name = None,
-    speaker_type: Name = None,
-    stance: Annotated[str | None, Query(max_length=40)] = None,
-    outlet: Name = None,
+    speaker: Speaker = None,
+    speaker_type: SpeakerType = None,
+    stance: Annotated[str | None, Query(max_length=40, description=", ".join(STANCES) + ", ...")] = None,
+    outlet: Outlet = None,
     date_from: From = None,
     date_to: To = None,
-    entity: Name = None,
+    entity: Annotated[
+        str | None, Query(max_length=MAX_NAME_LENGTH, description="Named in the claim.")
+    ] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> SearchQuery:
@@ -87,8 +96,8 @@ def search_query(
 
 def article_filters(
     q: Text = None,
-    outlet: Name = None,
-    speaker: Name = None,
+    outlet: Outlet = None,
+    speaker: Speaker = None,
     date_from: From = None,
     date_to: To = None,
     limit: Limit = 20,
