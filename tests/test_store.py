@@ -185,6 +185,20 @@ def test_a_new_ledger_is_at_the_latest_schema_version_and_reopens_unchanged(db_u
         assert ledger.stats().articles == 1
 
 
+def test_migrating_a_version_1_ledger_rebuilds_the_speaker_profiles(db_url):
+    with open_ledger(db_url) as ledger:
+        ledger.ingest(fixture_records())
+        before = ledger.speakers().to_dict()
+        db = ledger._db
+        with db.write():  # back to version 1: no profile columns
+            db.execute("ALTER TABLE speakers DROP COLUMN roles")
+            db.execute("ALTER TABLE speakers DROP COLUMN outlets")
+            db.execute("DELETE FROM schema_version WHERE version > 1")
+    with open_ledger(db_url) as ledger:
+        assert ledger.stats().schema_version == LATEST
+        assert ledger.speakers().to_dict() == before
+
+
 # -- speakers and outlets across articles ----------------------------------------------------
 
 

@@ -346,17 +346,14 @@ def speakers(
 
 def _speaker_summary(db: Backend, row: tuple) -> SpeakerSummary:
     sid, name, type, claims, n_articles, first, last = row
-    roles: dict[str, None] = {}
-    aliases: dict[str, None] = {}
-    for entity_name, entity_roles in db.all(
-        "SELECT name, roles FROM entities WHERE speaker_id = ? ORDER BY pk", (sid,)
-    ):
-        aliases.setdefault(entity_name)
-        roles.update(dict.fromkeys(json.loads(entity_roles)))
-    outlets = db.all(
-        "SELECT o.name FROM outlets o WHERE o.id IN (SELECT a.outlet_id FROM attributions a"
-        " JOIN claim_speakers cs ON cs.attribution_pk = a.pk WHERE cs.speaker_id = ?) ORDER BY o.name",
-        (sid,),
+    roles, outlet_ids = (
+        json.loads(v) for v in db.one("SELECT roles, outlets FROM speakers WHERE id = ?", (sid,))
+    )
+    aliases = [n for (n,) in db.all("SELECT DISTINCT name FROM entities WHERE speaker_id = ?", (sid,))]
+    outlets = (
+        db.all(f"SELECT name FROM outlets WHERE id IN ({_marks(outlet_ids)})", outlet_ids)
+        if outlet_ids
+        else []
     )
     stances = db.all(
         "SELECT a.stance, count(DISTINCT a.pk) FROM attributions a JOIN claim_speakers cs"
@@ -370,7 +367,7 @@ def _speaker_summary(db: Backend, row: tuple) -> SpeakerSummary:
         claims=claims,
         articles=n_articles,
         roles=sorted(roles),
-        outlets=[o for (o,) in outlets],
+        outlets=sorted(o for (o,) in outlets),
         aliases=sorted(a for a in aliases if a != name),
         first_seen=first,
         last_seen=last,

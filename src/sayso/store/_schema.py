@@ -114,11 +114,35 @@ CREATE INDEX attributions_fts ON attributions USING GIN (content_tsv);
 CREATE INDEX articles_fts ON articles USING GIN (tsv)
 """
 
+# 2: each speaker's profile (roles it is known by, outlets quoting it) kept on its row, so that
+#    linking a surname reads one row per namesake instead of all their mentions.
+_PROFILE = """
+ALTER TABLE speakers ADD COLUMN roles {text} NOT NULL DEFAULT '[]';
+ALTER TABLE speakers ADD COLUMN outlets {text} NOT NULL DEFAULT '[]';
+"""
+
+_SQLITE_PROFILE_BACKFILL = """
+UPDATE speakers SET roles = (SELECT json_group_array(DISTINCT j.value) FROM entities e, json_each(e.roles) j
+    WHERE e.speaker_id = speakers.id);
+UPDATE speakers SET outlets = (SELECT json_group_array(DISTINCT a.outlet_id) FROM claim_speakers cs
+    JOIN attributions a ON a.pk = cs.attribution_pk
+    WHERE cs.speaker_id = speakers.id AND a.outlet_id IS NOT NULL)
+"""
+
+_POSTGRES_PROFILE_BACKFILL = """
+UPDATE speakers s SET roles = coalesce((SELECT json_agg(DISTINCT j)::text FROM entities e,
+    json_array_elements_text(e.roles::json) j WHERE e.speaker_id = s.id), '[]');
+UPDATE speakers s SET outlets = coalesce((SELECT json_agg(DISTINCT a.outlet_id)::text FROM claim_speakers cs
+    JOIN attributions a ON a.pk = cs.attribution_pk
+    WHERE cs.speaker_id = s.id AND a.outlet_id IS NOT NULL), '[]')
+"""
+
 MIGRATIONS: dict[str, list[str]] = {
     "sqlite": [
         _COMMON.format(id="INTEGER PRIMARY KEY", text="TEXT", int="INTEGER", article_tsv="", claim_tsv="")
         + ";"
         + _SQLITE_FTS,
+        _PROFILE.format(text="TEXT") + _SQLITE_PROFILE_BACKFILL,
     ],
     "postgresql": [
         _COMMON.format(
@@ -132,6 +156,7 @@ MIGRATIONS: dict[str, list[str]] = {
         )
         + ";"
         + _POSTGRES_FTS,
+        _PROFILE.format(text='TEXT COLLATE "C"') + _POSTGRES_PROFILE_BACKFILL,
     ],
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -146,11 +147,28 @@ def _delete(db: Backend, pks: list[int]) -> None:
                 oid for (oid,) in db.all("SELECT outlet_id FROM speakers WHERE id = ?", (sid,)) if oid
             ]
             db.execute("DELETE FROM speakers WHERE id = ?", (sid,))
+        else:
+            _refresh_profile(db, sid)
     for oid in set(outlets):
         if not db.one("SELECT 1 FROM articles WHERE outlet_id = ?", (oid,)) and not db.one(
             "SELECT 1 FROM speakers WHERE outlet_id = ?", (oid,)
         ):
             db.execute("DELETE FROM outlets WHERE id = ?", (oid,))
+
+
+def _refresh_profile(db: Backend, sid: int) -> None:
+    """Recompute a speaker's roles and outlets from what is stored (after articles left)."""
+    rows = db.all("SELECT DISTINCT roles FROM entities WHERE speaker_id = ?", (sid,))
+    roles = sorted({role for (listed,) in rows for role in json.loads(listed)})
+    outlets = db.all(
+        "SELECT DISTINCT a.outlet_id FROM claim_speakers cs JOIN attributions a ON a.pk = cs.attribution_pk"
+        " WHERE cs.speaker_id = ? AND a.outlet_id IS NOT NULL ORDER BY a.outlet_id",
+        (sid,),
+    )
+    db.execute(
+        "UPDATE speakers SET roles = ?, outlets = ? WHERE id = ?",
+        (json.dumps(roles), json.dumps([o for (o,) in outlets]), sid),
+    )
 
 
 def _outlet_id(db: Backend, outlet: OutletIdentity) -> int:
@@ -255,65 +273,69 @@ class _ArticleWriter:
         if identity.is_surname_only:
             chosen = choose_full_name(roles, self.outlet_id, self._full_names(identity.surname or ""))
             if chosen:
+                self._add_to_profile(chosen.id, roles, [self.outlet_id])
                 return chosen.id, chosen.name
         row = self.db.one("SELECT id, type, name FROM speakers WHERE key = ?", (identity.key,))
         if row:
             if row[1] == "unknown" and identity.type != "unknown":
                 self.db.execute("UPDATE speakers SET type = ? WHERE id = ?", (identity.type, row[0]))
+            self._add_to_profile(row[0], roles, [self.outlet_id])
             return row[0], row[2]
         outlet_id = _outlet_id(self.db, identity.outlet) if identity.outlet else None
         sid = self.db.scalar(
-            "INSERT INTO speakers (key, name, type, surname, outlet_id) VALUES (?, ?, ?, ?, ?) RETURNING id",
-            (identity.key, identity.name, identity.type, identity.surname, outlet_id),
+            "INSERT INTO speakers (key, name, type, surname, outlet_id, roles, outlets)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                identity.key,
+                identity.name,
+                identity.type,
+                identity.surname,
+                outlet_id,
+                json.dumps(sorted(set(roles))),
+                json.dumps([self.outlet_id] if self.outlet_id is not None else []),
+            ),
         )
         if identity.surname and not identity.is_surname_only:
             self.new_full_names.append((identity.surname, sid))
         return sid, identity.name
 
+    def _add_to_profile(self, sid: int, roles: Iterable[str], outlets: Iterable[int | None]) -> None:
+        """Add roles and outlets to a speaker's profile (written only if something is new)."""
+        known_roles, known_outlets = (
+            json.loads(v) for v in self.db.one("SELECT roles, outlets FROM speakers WHERE id = ?", (sid,))
+        )
+        new_roles = sorted(set(known_roles) | set(roles))
+        new_outlets = sorted(set(known_outlets) | {o for o in outlets if o is not None})
+        if new_roles != sorted(known_roles) or new_outlets != sorted(known_outlets):
+            self.db.execute(
+                "UPDATE speakers SET roles = ?, outlets = ? WHERE id = ?",
+                (json.dumps(new_roles), json.dumps(new_outlets), sid),
+            )
+
     def _full_names(self, surname: str) -> list[Candidate]:
         """Known full-name persons with this surname, with their roles and outlets."""
-        candidates = []
-        for sid, name, key in self.db.all(
-            "SELECT id, name, key FROM speakers WHERE surname = ? AND type IN ('person', 'unknown')",
-            (surname,),
-        ):
-            if " " not in key:
-                continue
-            roles = self._roles(sid)
-            outlets = {
-                o
-                for (o,) in self.db.all(
-                    "SELECT DISTINCT ar.outlet_id FROM entities e JOIN articles ar ON ar.pk = e.article_pk"
-                    " WHERE e.speaker_id = ?",
-                    (sid,),
-                )
-                if o is not None
-            }
-            candidates.append(Candidate(sid, name, roles, frozenset(outlets)))
-        return candidates
-
-    def _roles(self, speaker_id: int) -> frozenset[str]:
-        """Every role the speaker is known by, in any article."""
-        rows = self.db.all("SELECT roles FROM entities WHERE speaker_id = ?", (speaker_id,))
-        return frozenset(role for (roles,) in rows for role in json.loads(roles))
+        return [
+            Candidate(sid, name, frozenset(json.loads(roles)), frozenset(json.loads(outlets)))
+            for sid, name, key, roles, outlets in self.db.all(
+                "SELECT id, name, key, roles, outlets FROM speakers"
+                " WHERE surname = ? AND type IN ('person', 'unknown')",
+                (surname,),
+            )
+            if " " in key
+        ]
 
     def _absorb_surname_speaker(self, surname: str, new_id: int) -> None:
         """Merge a speaker known only by this surname into the new full name, if it is the one."""
-        row = self.db.one("SELECT id FROM speakers WHERE key = ?", (f"named:{surname}",))
+        row = self.db.one("SELECT id, roles, outlets FROM speakers WHERE key = ?", (f"named:{surname}",))
         if row is None:
             return
-        old_id = row[0]
-        roles = self._roles(old_id)
-        outlet = self.db.scalar(
-            "SELECT min(ar.outlet_id) FROM claim_speakers cs JOIN attributions a ON a.pk = cs.attribution_pk"
-            " JOIN articles ar ON ar.pk = a.article_pk WHERE cs.speaker_id = ?",
-            (old_id,),
-        )
-        chosen = choose_full_name(roles, outlet, self._full_names(surname))
+        old_id, roles, outlets = row[0], json.loads(row[1]), json.loads(row[2])
+        chosen = choose_full_name(roles, outlets[0] if outlets else None, self._full_names(surname))
         if chosen and chosen.id == new_id:
             self.db.execute("UPDATE claim_speakers SET speaker_id = ? WHERE speaker_id = ?", (new_id, old_id))
             self.db.execute("UPDATE entities SET speaker_id = ? WHERE speaker_id = ?", (new_id, old_id))
             self.db.execute("DELETE FROM speakers WHERE id = ?", (old_id,))
+            self._add_to_profile(new_id, roles, outlets)
 
     def _attribution_row(self, pk: int, seq: int, a: Attribution) -> tuple:
         return (
