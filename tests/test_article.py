@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sayso.article import article_id, extract_article, find_regions
+from sayso.article.bylines import clean_authors
 from sayso.article.html import consensus_body
 from sayso.article.title import clean_title, site_names
 from sayso.errors import InputError
@@ -382,6 +383,34 @@ def test_page_title_becomes_the_headline_only_dropping_site_names_and_section_la
     title, outlet, url, headline
 ):
     assert clean_title(title, site_names(outlet, url)) == headline
+
+
+@pytest.mark.parametrize(
+    ("found", "outlet", "url", "authors"),
+    [
+        (
+            ["Analysis by Chris Cillizza", "CNN Editor-at-large"],
+            "CNN",
+            "https://edition.cnn.com/x",
+            ["Chris Cillizza"],
+        ),
+        (["Jill Disis", "CNN Business"], "CNN", None, ["Jill Disis"]),
+        (["Ilana Muhlstein", "MS", "RDN"], None, None, ["Ilana Muhlstein"]),
+        (["Jeff Foust Monday", "November"], None, None, ["Jeff Foust"]),
+        (["Troy L. Smith, Cleveland.com"], "Cleveland", "https://www.cleveland.com/x", ["Troy L. Smith"]),
+        (["LinkNaija"], "LinkNaija", None, ["LinkNaija"]),
+        (
+            ["Tim Esposito", "Ann Lee"],
+            "The Times",
+            "https://www.thetimes.example/x",
+            ["Tim Esposito", "Ann Lee"],
+        ),
+    ],
+)
+def test_author_names_lose_labels_dates_roles_degrees_and_the_outlet_but_never_a_person(
+    found, outlet, url, authors
+):
+    assert clean_authors(found, site_names(outlet, url)) == authors
 
 
 # ------------------------------------------------------------------------------- id

@@ -27,6 +27,7 @@ from readability.readability import Unparseable
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
+from sayso.article.bylines import clean_authors
 from sayso.article.noise import strip_noise_lines
 from sayso.article.title import clean_title, names_site, site_names, squash
 from sayso.errors import InputError
@@ -49,8 +50,6 @@ ARTICLE_TYPES = frozenset(
     }
 )
 """schema.org types of the object that describes the article itself."""
-AFFILIATION_SEPARATORS = (" | ", ", ", " - ", " – ", " for ")
-"""What separates a name from its outlet in bylines ("Amy Kuperinsky | NJ Advance Media")."""
 MIN_BODY_WORDS = 8
 """A page whose extracted text is shorter than this (a menu, a login wall) has no article."""
 TAKE_SECOND_RATIO = 1.5
@@ -101,7 +100,7 @@ def extract_page(html: str, input: str, url: str | None = None) -> PageArticle:
         outlet=outlet,
         title=title,
         published=doc.date or None,
-        authors=[_without_affiliation(a, names) for a in _json_ld_people(tree) or _split_authors(doc.author)],
+        authors=clean_authors(_json_ld_people(tree) or _split_authors(doc.author), names),
     )
 
 
@@ -191,15 +190,6 @@ def _json_ld_people(tree: HtmlElement) -> list[str]:
                     if name not in names:
                         names.append(name)
     return names
-
-
-def _without_affiliation(author: str, names: list[str]) -> str:
-    """ "Troy L. Smith, Cleveland.com" -> "Troy L. Smith": a tail that names the site goes."""
-    for sep in AFFILIATION_SEPARATORS:
-        head, _, tail = author.partition(sep)
-        if head and tail and any(name in squash(tail) for name in names):
-            return head.strip()
-    return author
 
 
 def _json_ld_items(data: object) -> list[dict]:
