@@ -3,8 +3,9 @@
 Runs ``sayso.article.extract_article`` and ``trafilatura.extract(html, include_comments=False)``
 on the dev pages of ``../shared/data/articles`` (``html/*.html.gz``), writes both outputs as
 JSONL (``{"id": ..., "body": ...}``), scores them with ``../shared/bench/extraction_score.py``
-side by side, times both, and checks title/date/authors against the hand-labelled pages of
-``metadata-handcheck.json``.
+side by side, times both, checks title/date/authors against the hand-labelled pages of
+``metadata-handcheck.json``, and checks that each page gets the same article id with and
+without its URL.
 
     .venv/bin/python benchmarks/bench_extraction.py [--out-dir DIR]
 
@@ -87,6 +88,16 @@ def metadata_check(pages: dict[str, str]) -> None:
     print("metadata hand-check: " + ", ".join(f"{k} {v}/{len(labelled)}" for k, v in hits.items()))
 
 
+def id_check(pages: dict[str, str], urls: dict[str, str | None]) -> None:
+    """The same page read with its URL (as from a WARC) and without (as from a file): same id?"""
+    same = sum(
+        extract_article(RawDocument(pid, html, "html", url=urls.get(pid))).id
+        == extract_article(RawDocument(pid, html, "html")).id
+        for pid, html in pages.items()
+    )
+    print(f"article id identical with and without the URL: {same}/{len(pages)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out-dir", type=Path, help="where to write the JSONL outputs (default: a temp dir)")
@@ -112,6 +123,7 @@ def main() -> int:
     )
     print(scored.stdout, end="")
     metadata_check(pages)
+    id_check(pages, urls)
     return 0
 
 

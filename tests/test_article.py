@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from pathlib import Path
 
@@ -318,9 +320,11 @@ def test_a_page_with_no_article_text_is_an_input_error():
         extract_article(raw)
 
 
-def test_html_title_is_the_title_tag_headline_when_the_h1_is_the_site_logo():
-    article = html_article("logo_h1_page.html", url="https://www.valleycourier.example/news/rail-pay")
+@pytest.mark.parametrize("url", [None, "https://www.valleycourier.example/news/rail-pay"])
+def test_html_title_is_the_title_tag_headline_when_the_h1_is_the_site_logo(url):
+    article = html_article("logo_h1_page.html", url=url)
     assert article.title == "Rail union rejects pay offer as strike ballot looms"
+    assert article.text.startswith("The main rail union has rejected")
 
 
 PARAGRAPHS = [
@@ -417,12 +421,28 @@ def test_author_names_lose_labels_dates_roles_degrees_and_the_outlet_but_never_a
 
 
 def test_the_same_page_read_with_and_without_a_url_gets_the_same_id():
+    logo_page = [
+        html_article("logo_h1_page.html", url=u).id for u in (None, "https://valleycourier.example/a")
+    ]
+    assert logo_page[0] == logo_page[1]
     from_file = html_article("news_page.html")
     from_warc = html_article(
         "news_page.html", url="https://www.harbourherald.example/news/x", published="2024-03-12"
     )
     assert from_file.id == from_warc.id
     assert re.fullmatch(r"[0-9a-f]{16}", from_file.id)
+
+
+def test_real_pages_get_the_same_id_with_and_without_their_url():
+    handcheck = SHARED / "data" / "articles" / "metadata-handcheck.json"
+    if not handcheck.exists():
+        pytest.skip(f"shared article pages absent: {handcheck.parent}")
+    for page in json.loads(handcheck.read_text(encoding="utf-8"))["pages"]:
+        with gzip.open(handcheck.parent / "html" / f"{page['id']}.html.gz", "rt", encoding="utf-8") as f:
+            html = f.read()
+        with_url = extract_article(RawDocument(page["id"], html, "html", url=page["url"]))
+        without = extract_article(RawDocument(page["id"], html, "html"))
+        assert with_url.id == without.id, page["url"]
 
 
 def test_the_id_ignores_line_endings_and_whitespace_but_not_words():

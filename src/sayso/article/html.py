@@ -29,7 +29,7 @@ from trafilatura.utils import load_html
 
 from sayso.article.bylines import clean_authors
 from sayso.article.noise import strip_noise_lines
-from sayso.article.title import clean_title, names_site, site_names, squash
+from sayso.article.title import clean_title, headline_variants, names_site, site_names, squash
 from sayso.errors import InputError
 
 ARTICLE_TYPES = frozenset(
@@ -92,10 +92,11 @@ def extract_page(html: str, input: str, url: str | None = None) -> PageArticle:
         raise InputError(input, "no article text found in the page")
     outlet = doc.sitename or None
     page_url = url or doc.url or None
-    names = site_names(outlet, page_url)
-    title = _headline(tree, doc.title, names, site_names(None, None, *_home_link_texts(tree, page_url)))
+    home_links = _home_link_texts(tree, page_url)
+    names = site_names(outlet, page_url, *home_links[:1])  # the first link home is the logo
+    title = _headline(tree, doc.title, names, site_names(None, None, *home_links))
     return PageArticle(
-        text=strip_noise_lines(_without_headline(body, title)),
+        text=strip_noise_lines(_without_headline(body, [doc.title, tree.findtext(".//title")])),
         url=page_url,
         outlet=outlet,
         title=title,
@@ -138,10 +139,15 @@ def _home_link_texts(tree: HtmlElement, page_url: str | None) -> list[str]:
     return texts
 
 
-def _without_headline(body: str, title: str | None) -> str:
-    """The body without a first line that repeats the headline (it is the article's title)."""
+def _without_headline(body: str, raw_titles: list[str | None]) -> str:
+    """The body without a first line that repeats the headline (it is the article's title).
+
+    Judged against the raw titles of the page, not the cleaned one, so that the body (and
+    the article id made from it) is the same whether or not the page's URL is known.
+    """
     first, _, rest = body.partition("\n")
-    return rest if title and rest and squash(first) == squash(title) else body
+    variants = set().union(*(headline_variants(t) for t in raw_titles if t))
+    return rest if rest and squash(first) in variants else body
 
 
 def _readability_text(html: str) -> str:

@@ -54,6 +54,23 @@ def site_names(outlet: str | None, url: str | None, *others: str) -> list[str]:
     return [n for n in names if len(n) >= 3]
 
 
+def headline_variants(title: str) -> set[str]:
+    """Squashed runs of consecutive separator-delimited parts of a raw page title.
+
+    "Opinion | Is Football Violence a Crime? - WSJ" gives the squashed forms of each part and
+    of each run of parts: whatever the cleaned headline is, it is among them, and finding it
+    needs no knowledge of the site (so it does not depend on the page's URL).
+    """
+    separators = [*_affixes()["separators"], ": "]
+    parts = re.split("|".join(re.escape(sep) for sep in separators), " ".join(title.split()))
+    runs = {
+        "".join(squash(p) for p in parts[i:j])
+        for i in range(len(parts))
+        for j in range(i + 1, len(parts) + 1)
+    }
+    return runs - {""}
+
+
 def clean_title(title: str | None, names: list[str]) -> str | None:
     """Strip "Opinion | ", " – Site Name" and "Site Name: " from a page title.
 
