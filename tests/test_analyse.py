@@ -168,8 +168,10 @@ def test_roles_come_from_premodifiers_and_appositions(bridge, port, senators):
     assert entity(port, "Peter Walsh").roles == ["Union negotiator", "former crane operator"]
 
 
-def test_a_title_inside_the_name_is_a_role_not_part_of_the_name(bridge):
+def test_a_title_inside_the_name_is_a_role_not_part_of_the_name(bridge, senators):
     assert entity(bridge, "Elena Marsh").roles == ["Mayor"]
+    assert entity(senators, "Maria Alvarez").roles == ["Senator"]  # "Sen." written out
+    assert entity(senators, "Helen Park").roles == ["Governor"]
 
 
 def test_a_relative_clause_after_a_name_is_not_a_role(bridge):

@@ -250,7 +250,7 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
                 roles = [t.text for t in titles if is_role_word(t)]
                 roles += [r for r in (premodifier_role(name), apposition_role(name)) if r]
                 for role in roles:
-                    person.add_role(role)
+                    person.add_role(table("title_abbreviations.tsv").get(_bare(role), role))
                 if person.gender == "unknown":
                     person.gender = _gender_from([*titles, *_preceding(name)], roles)
             else:
