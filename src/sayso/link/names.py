@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 _APOSTROPHE_S = re.compile(r"['’]s\b")
@@ -23,6 +23,7 @@ def titles() -> frozenset[str]:
     return frozenset(w.rstrip(".") for line in words for w in line.split())
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Lower case, accents, possessive 's, punctuation and a leading "the" removed.
 
@@ -38,6 +39,7 @@ def name_key(name: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=65536)
 def person_key(name: str) -> str:
     """:func:`name_key` without leading titles: ``"President Joe Biden"`` -> ``"joe biden"``."""
     words = name_key(name).split()

@@ -90,7 +90,10 @@ class SQLiteBackend(Backend):
         self.path = path
         self.conn = sqlite3.connect(path, isolation_level=None, timeout=60, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a killed process never loses a commit; a power cut may lose the last few but
+        # never corrupts. Checkpoints (which fsync) every ~40 MB of WAL rather than SQLite's 4 MB.
         self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA wal_autocheckpoint=10000")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=60000")
 
@@ -160,6 +163,9 @@ class PostgresBackend(Backend):
             self.conn = psycopg.connect(url, autocommit=True)
         except psycopg.OperationalError as error:
             raise UsageError(f"--db {_redact(url)}: cannot connect: {_first_line(error)}") from None
+        # Like SQLite's WAL + NORMAL: commits survive this process being killed; a server crash may
+        # lose the last few (never corrupting), and a rerun of the idempotent ingest stores them again.
+        self.conn.execute("SET synchronous_commit = off")
 
     def execute(self, sql: str, params: Params = ()) -> Any:
         return self.conn.execute(sql.replace("?", "%s"), params)
