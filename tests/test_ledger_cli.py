@@ -111,6 +111,13 @@ def test_query_commands_refuse_a_ledger_that_does_not_exist(tmp_path, capsys):
     assert not Path(missing).exists()
 
 
+def test_a_file_that_is_not_a_ledger_is_a_usage_error(tmp_path, capsys):
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database\n")
+    assert main(["outlets", "--db", str(notes)]) == 2
+    assert capsys.readouterr().err.strip() == f"sayso: error: --db {notes}: file is not a database"
+
+
 def test_the_ledger_can_be_named_by_the_environment(db, capsys, monkeypatch):
     monkeypatch.setenv("SAYSO_DB", db)
     assert main(["outlets", "--json"]) == 0

@@ -177,6 +177,15 @@ def test_a_record_that_does_not_fit_its_text_is_refused_and_leaves_nothing(db_ur
         assert (len(report.failed), len(report.stored)) == (1, 1)
 
 
+def test_text_that_one_database_could_not_hold_is_refused_by_both(db_url):
+    nul = record("farm-drought")
+    nul.text = nul.text.replace("Wheat farmers", "Wheat\x00farmers")
+    with open_ledger(db_url) as ledger:
+        with pytest.raises(InputError, match="NUL"):
+            ledger.store(nul)
+        assert ledger.stats().articles == 0
+
+
 def test_a_new_ledger_is_at_the_latest_schema_version_and_reopens_unchanged(db_url):
     with open_ledger(db_url) as ledger:
         ledger.store(record("nyt-trainers"))

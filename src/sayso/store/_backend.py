@@ -26,6 +26,8 @@ class Backend:
     """A connection in autocommit mode; :meth:`write` opens a serialised write transaction."""
 
     dialect: str
+    errors: tuple[type[Exception], ...]
+    """What the driver raises when the database refuses a statement."""
 
     def execute(self, sql: str, params: Params = ()) -> Any:
         raise NotImplementedError
@@ -85,6 +87,7 @@ class SQLiteBackend(Backend):
     """An embedded SQLite file in WAL mode; FTS5 tables mirror claim content and article text."""
 
     dialect = "sqlite"
+    errors = (sqlite3.Error,)
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -159,6 +162,7 @@ class PostgresBackend(Backend):
     def __init__(self, url: str) -> None:
         import psycopg
 
+        self.errors = (psycopg.Error,)
         try:
             self.conn = psycopg.connect(url, autocommit=True)
         except psycopg.OperationalError as error:
@@ -226,9 +230,9 @@ def connect(url: str, *, create: bool = True) -> Backend:
             raise UsageError(f"--db {url}: {error}") from None
     try:
         _schema.migrate(backend)
-    except Exception:
+    except backend.errors as error:
         backend.close()
-        raise
+        raise UsageError(f"--db {_redact(url)}: not a sayso ledger: {_first_line(error)}") from None
     return backend
 
 

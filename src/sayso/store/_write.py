@@ -55,6 +55,14 @@ def contains(db: Backend, article: Article) -> bool:
 def store(db: Backend, article: AnalysedArticle) -> StoreOutcome:
     """Store one article in one transaction; see :meth:`sayso.store.Ledger.store`."""
     _validate(article)
+    try:
+        return _store(db, article)
+    except db.errors as error:  # rolled back: the ledger is as it was
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise InputError(article.input or article.id, f"the ledger refused the record: {reason}") from None
+
+
+def _store(db: Backend, article: AnalysedArticle) -> StoreOutcome:
     digest = text_hash(article.text)
     published = Published.parse(article.published)
     outlet = outlet_identity(article.outlet, article.url)
@@ -107,6 +115,8 @@ def _validate(article: AnalysedArticle) -> None:
 
     if not article.text.strip():
         raise InputError(where, "empty text")
+    if "\x00" in article.text:
+        raise InputError(where, "the text contains NUL characters")
     entity_ids = {e.id for e in article.entities}
     for entity in article.entities:
         check(entity.mentions, f"entity {entity.id}")
