@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sayso.link.claims import SAME_CONTENT, content_words, same_content
 from sayso.link.names import name_key, person_key
 from sayso.link.outlets import outlet_identity
 from sayso.link.speakers import Candidate, choose_full_name, speaker_identity
@@ -70,3 +71,24 @@ def test_shared_role_words_choose_between_namesakes():
 def test_without_roles_the_outlet_chooses_and_a_tie_links_nobody():
     assert choose_full_name([], 7, [KIRBY, KIRBY_NO_ROLE]) == KIRBY
     assert choose_full_name([], None, [KIRBY, KIRBY_COACH]) is None
+
+
+def test_claim_content_words_drop_stop_words_and_plural_or_verb_endings():
+    assert content_words("Iran has denied transferring the drones to Russia") == {
+        "iran",
+        "deni",
+        "transferr",
+        "drone",
+        "russia",
+    }
+
+
+def test_two_claims_are_the_same_story_when_most_words_of_the_shorter_are_shared():
+    nyt = content_words("Iranian military trainers are in Crimea helping Russian forces operate drones")
+    reuters = content_words("Iranian trainers were in Crimea")
+    unrelated = content_words("yields could fall by a third")
+    assert same_content(nyt, reuters) >= SAME_CONTENT
+    assert same_content(nyt, unrelated) == 0
+    assert same_content(content_words("Russia said"), content_words("Russia denied it")) == 0, (
+        "one word is no story"
+    )

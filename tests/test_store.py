@@ -260,6 +260,19 @@ def test_outlets_list_articles_and_claims(ledger):
     ]
 
 
+def test_related_claims_show_who_reported_first_who_echoes_and_who_denies(ledger):
+    [reuters] = ledger.search(SearchQuery(text="Iranian trainers", outlet="Reuters")).items
+    links = ledger.related(reuters.id)
+    assert (links.first.article.outlet, links.first.article.published) == ("New York Times", "2022-10-19")
+    assert {hit.article.outlet for hit in links.echoes} >= {"New York Times", "NBC News"}
+    [kirby] = ledger.search(SearchQuery(speaker="John Kirby", text="ground")).items
+    denials = ledger.related(kirby.id).denials
+    assert [(d.article.outlet, d.speakers[0].name) for d in denials] == [
+        ("Reuters", "Iran's foreign ministry")
+    ]
+    assert ledger.related(10**9) is None
+
+
 # -- search ----------------------------------------------------------------------------------
 
 

@@ -23,6 +23,13 @@ def titles() -> frozenset[str]:
     return frozenset(w.rstrip(".") for line in words for w in line.split())
 
 
+@cache
+def stop_words() -> frozenset[str]:
+    """English stop words (PostgreSQL's list, so that both databases' searches agree)."""
+    lines = read_data("stopwords.txt").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Lower case, accents, possessive 's, punctuation and a leading "the" removed.

@@ -9,23 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from sayso.errors import UsageError
+from sayso.link.names import stop_words
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
 
 Term = tuple[str, ...]
 """One word, or the words of a phrase."""
-
-
-@cache
-def stop_words() -> frozenset[str]:
-    text = resources.files("sayso.store").joinpath("stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(w for w in text.split() if not w.startswith("#") and w.isalpha())
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sayso.errors import UsageError
+from sayso.link.claims import DENYING_STANCES, SAME_CONTENT, content_words, same_content
 from sayso.link.names import name_key, person_key
 from sayso.link.outlets import outlet_identity
 from sayso.records import AnalysedArticle, Attribution, Entity, Region, Role, Source
 from sayso.store import _schema
 from sayso.store._fts import FtsQuery
+from sayso.store._write import Published
 from sayso.store.api import (
     ArticleSummary,
     ClaimHit,
+    ClaimLinks,
     LedgerStats,
     OutletSummary,
     Page,
@@ -182,6 +185,44 @@ def _hits(db: Backend, pks: list[int]) -> list[ClaimHit]:
         attribution = _attribution(row[2:], names[pk])
         hits.append(ClaimHit(pk, articles[row[1]], attribution, speakers[pk]))
     return hits
+
+
+def related(db: Backend, claim_id: int, limit: int) -> ClaimLinks | None:
+    """Claims of other articles sharing this claim's content, found through the full-text index."""
+    with db.read():
+        if db.one("SELECT 1 FROM attributions WHERE pk = ?", (claim_id,)) is None:
+            return None
+        claim = _hits(db, [claim_id])[0]
+        words = content_words(claim.attribution.content.text)
+        candidates: list[ClaimHit] = []
+        if len(words) >= 2:
+            # any of the longest words, then keep those that share enough of them
+            query = FtsQuery((tuple((w,) for w in sorted(words, key=lambda w: (-len(w), w))[:8]),))
+            condition, params = db.claim_match(query)
+            rows = db.all(
+                f"SELECT a.pk FROM attributions a WHERE {condition} AND a.article_pk <>"
+                f" (SELECT article_pk FROM attributions WHERE pk = ?) ORDER BY {_NEWEST_FIRST} LIMIT ?",
+                [*params, claim_id, 20 * limit],
+            )
+            candidates = [
+                hit
+                for hit in _hits(db, [pk for (pk,) in rows])
+                if same_content(words, content_words(hit.attribution.content.text)) >= SAME_CONTENT
+            ]
+    story = sorted([claim, *candidates], key=_publication_order)
+    others = [hit for hit in story if hit.id != claim.id]
+    return ClaimLinks(
+        claim=claim,
+        first=story[0],
+        echoes=[h for h in others if h.attribution.stance not in DENYING_STANCES][:limit],
+        denials=[h for h in others if h.attribution.stance in DENYING_STANCES][:limit],
+    )
+
+
+def _publication_order(hit: ClaimHit) -> tuple:
+    """Oldest first, undated last; then as stored."""
+    when = Published.parse(hit.article.published).sort
+    return (when is None, when or "", hit.id)
 
 
 def _attribution(row: tuple, speakers: list[str]) -> Attribution:

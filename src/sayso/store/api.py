@@ -126,6 +126,28 @@ class ClaimHit:
 
 
 @dataclass
+class ClaimLinks:
+    """A claim and the claims of other articles with the same content (see :mod:`sayso.link.claims`).
+
+    ``first`` is the earliest published of them all (possibly the claim itself): who reported it
+    first. ``echoes`` repeat it (any stance but a denial), ``denials`` deny it; both oldest first.
+    """
+
+    claim: ClaimHit
+    first: ClaimHit
+    echoes: list[ClaimHit] = field(default_factory=list)
+    denials: list[ClaimHit] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "claim": self.claim.to_dict(),
+            "first": self.first.to_dict(),
+            "echoes": [c.to_dict() for c in self.echoes],
+            "denials": [c.to_dict() for c in self.denials],
+        }
+
+
+@dataclass
 class SpeakerSummary:
     """A speaker across the ledger: names, roles, how often and where it is quoted."""
 
@@ -269,6 +291,12 @@ class Ledger:
         from sayso.store import _query
 
         return _query.iter_claims(self._db, query, batch_size)
+
+    def related(self, claim_id: int, limit: int = 50) -> ClaimLinks | None:
+        """Who reported this claim first, who echoes it, who denies it; None if no such claim."""
+        from sayso.store import _query
+
+        return _query.related(self._db, claim_id, limit)
 
     def article(self, article_id: str) -> AnalysedArticle | None:
         """The stored record of one article, text and spans as ingested; None if unknown."""
