@@ -57,7 +57,8 @@ def test_polnear_jsonl_is_the_span_only_view_keyed_by_file_name(articles, capsys
     assert [line["doc_id"] for line in lines] == ["bridge_closure", "port_briefing"]
     assert any(line["attributions"] for line in lines)
     for line, path in zip(lines, articles, strict=True):
-        size = len(path.read_text(encoding="utf-8", newline=""))
+        with open(path, encoding="utf-8", newline="") as fh:
+            size = len(fh.read())
         for attribution in line["attributions"]:
             assert set(attribution) == {"source", "cue", "content"}
             assert all(0 <= s <= e <= size for role in attribution.values() for s, e in role)

@@ -34,6 +34,8 @@ _GROUP_TYPES = {"anonymous", "organization", "media"}
 _THING_TYPES = {"organization", "media"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _AUTHOR_PREPS = {"by", "from", "of"}
+_AND = {"and", "&"}
+_NAME_PHRASE_POS = {"PROPN", "NOUN", "ADJ", "DET", "PART"}
 
 
 @dataclass
@@ -77,6 +79,10 @@ class _Resolver:
             found = [entity] if entity else []
         else:
             found = self._named(span, root)
+            if found and found[0].type == "person":
+                before, after = self._coordinated(span, -1), self._coordinated(span, 1)
+                together = [*before, *found, *after]
+                found = [e for n, e in enumerate(together) if all(e is not x for x in together[:n])]
         if not found:
             return SourceInfo(type="unknown", speakers=[" … ".join(s.text for s in source)])
         for entity in found:
@@ -152,6 +158,22 @@ class _Resolver:
                     entity.add_mention(name)
                     self._remember(name.start, entity)
                 return
+
+    def _coordinated(self, span: Span, step: int) -> list[EntityInfo]:
+        """People joined to a source by "and" just after (step 1) or before (-1) its span,
+        in text order ("[Kirby] and State Department spokesperson Ned Price")."""
+        doc = self.doc
+        i = span.end if step == 1 else span.start - 1
+        people: list[EntityInfo] = []
+        if not (0 <= i < len(doc)) or doc[i].lower_ not in _AND:
+            return people
+        i += step
+        while 0 <= i < len(doc) and doc[i].pos_ in _NAME_PHRASE_POS and not doc[i].is_space:
+            entity = self.of_token.get(i)
+            if entity is not None and entity.type == "person" and entity not in people:
+                people.append(entity)
+            i += step
+        return people if step == 1 else people[::-1]
 
     def _people_in(self, span: Span) -> list[EntityInfo]:
         """The people named in a span, in order, leaving out possessors ("Kirby's aide")."""
