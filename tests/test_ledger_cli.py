@@ -77,10 +77,10 @@ def test_ingest_of_articles_already_stored_does_not_analyse_them(tmp_path, capsy
 def test_search_prints_an_aligned_table_newest_first(db, capsys):
     assert main(["search", "Crimea", "--db", db]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["DATE", "OUTLET", "SPEAKER", "STANCE", "CLAIM"]
+    assert lines[0].split() == ["ID", "DATE", "OUTLET", "SPEAKER", "STANCE", "CLAIM"]
     claim_column = lines[0].index("CLAIM")
     assert all(line[claim_column - 2 : claim_column] == "  " for line in lines[1:])
-    dates = [line.split()[0] for line in lines[1:]]
+    dates = [line.split()[1] for line in lines[1:]]
     assert dates == sorted(dates, reverse=True) and len(dates) == 7
 
 
@@ -143,6 +143,17 @@ def test_speaker_shows_who_it_is_and_its_timeline_oldest_first(db, capsys):
     assert [line.split()[0] for line in timeline] == ["2022-10-20", "2022-10-21"]
     assert main(["speaker", "Nobody Known", "--db", db]) == 1
     assert "no speaker in the ledger matches 'Nobody Known'" in capsys.readouterr().err
+
+
+def test_claim_shows_who_reported_it_first_and_who_denies_it(db, capsys):
+    assert main(["search", "ground", "--speaker", "Kirby", "--json", "--db", db]) == 0
+    [kirby] = json.loads(capsys.readouterr().out)["items"]
+    assert main(["claim", str(kirby["id"]), "--db", db]) == 0
+    out = capsys.readouterr().out
+    denied = out[out.index("DENIED BY") :].splitlines()
+    assert "Iran's foreign ministry" in denied[2] and "Reuters" in denied[2]
+    assert main(["claim", "999999", "--db", db]) == 1
+    assert capsys.readouterr().err.strip() == "sayso: error: no claim 999999 in the ledger"
 
 
 def test_outlets_table(db, capsys):

@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "speakers": ("ledger", "list the ledger's speakers"),
     "speaker": ("ledger", "one speaker's timeline"),
     "outlets": ("ledger", "list the ledger's outlets"),
+    "claim": ("ledger", "one claim: who reported it first, who echoes it, who denies it"),
     "export": ("ledger", "export attributions with their article metadata"),
     "serve": ("serve", "web UI and HTTP API over the ledger"),
 }

@@ -56,6 +56,12 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "speaker":
         parser.add_argument("speaker", metavar="NAME_OR_ID", help="a speaker's id or any of its names")
         _add_claim_filters(parser, speaker=False)
+    if name == "claim":
+        parser.add_argument(
+            "claim_id", type=int, metavar="ID", help="the claim's id (first column of `search`)"
+        )
+        parser.add_argument("--json", action="store_true", help="JSON for scripts instead of text")
+        return
     if name == "speakers":
         parser.add_argument("--name", help="speakers whose name contains this")
         parser.add_argument("--type", help="person, organization, media, anonymous, unknown")
@@ -207,8 +213,8 @@ def _search(args: argparse.Namespace, ledger: Ledger) -> int:
         _print_json(page.to_dict())
         return 0
     _print_table(
-        ["DATE", "OUTLET", "SPEAKER", "STANCE", "CLAIM"],
-        [_claim_row(hit, with_speaker=True) for hit in page.items],
+        ["ID", "DATE", "OUTLET", "SPEAKER", "STANCE", "CLAIM"],
+        [[str(hit.id), *_claim_row(hit, with_speaker=True)] for hit in page.items],
     )
     _print_footer(page.total, page.offset, len(page.items))
     return 0
@@ -287,6 +293,27 @@ def _outlets(args: argparse.Namespace, ledger: Ledger) -> int:
         ],
     )
     _print_footer(page.total, page.offset, len(page.items))
+    return 0
+
+
+def _claim(args: argparse.Namespace, ledger: Ledger) -> int:
+    links = ledger.related(args.claim_id)
+    if links is None:
+        print(f"sayso: error: no claim {args.claim_id} in the ledger", file=sys.stderr)
+        return 1
+    if args.json:
+        _print_json(links.to_dict())
+        return 0
+    headers = ["ID", "DATE", "OUTLET", "SPEAKER", "STANCE", "CLAIM"]
+    print("CLAIM")
+    _print_table(headers, [[str(links.claim.id), *_claim_row(links.claim, with_speaker=True)]])
+    for title, hits in (
+        ("FIRST REPORTED", [links.first]),
+        ("ECHOED BY", links.echoes),
+        ("DENIED BY", links.denials),
+    ):
+        print(f"\n{title}" + ("" if hits else ": nobody in the ledger"))
+        _print_table(headers, [[str(hit.id), *_claim_row(hit, with_speaker=True)] for hit in hits])
     return 0
 
 
@@ -454,5 +481,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Ledger], int]] = {
     "speakers": _speakers,
     "speaker": _speaker,
     "outlets": _outlets,
+    "claim": _claim,
     "export": _export,
 }
