@@ -19,6 +19,8 @@ from importlib import resources
 from sayso.records import Region
 
 HEADLINE_MAX_WORDS = 30
+MAX_LINE_CHARS = 1000
+"""A longer line is prose (or garbage), never noise: this also bounds the patterns' work."""
 DEFAULT_MAX_WORDS = {"line": 40, "credit": 80}
 _LINE = re.compile(r"[^\r\n]+")
 _LEAD = re.compile(r"[\s•·*>|–—-]*")
@@ -78,6 +80,8 @@ def find_regions(text: str) -> list[Region]:
 def _line_regions(text: str, start: int, end: int) -> list[Region]:
     """A caption glued to its credit (the credit that starts earliest wins), else a noise line."""
     line = text[start:end]
+    if len(line) > MAX_LINE_CHARS:
+        return []
     n_words = len(line.split())
     rules = _rules()
     credits = [
