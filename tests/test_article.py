@@ -181,6 +181,20 @@ def test_plain_text_title_is_the_first_line_that_is_not_noise(name):
     assert text_article(name).title == HEADLINES[name]
 
 
+@pytest.mark.parametrize(
+    ("name", "published", "authors"),
+    [
+        ("wire.txt", None, ["David Shepardson", "Karen Freifeld"]),
+        ("scraped.txt", "2023-09-30", []),
+        ("blog.txt", "2024-03-03", []),
+        ("clean.txt", None, []),
+    ],
+)
+def test_plain_text_authors_and_date_come_from_its_byline_and_timestamp_lines(name, published, authors):
+    article = text_article(name)
+    assert (article.published, article.authors) == (published, authors)
+
+
 def test_clean_prose_that_starts_like_noise_is_not_marked():
     # "By Monday, ...", "Photos, videos ...", "... told Reuters.", "Share prices ...", "Credit unions ..."
     assert text_article("clean.txt").regions == []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sayso.article.html import extract_page
 from sayso.article.ids import article_id
-from sayso.article.noise import find_regions, headline
+from sayso.article.noise import find_regions
+from sayso.article.plain import byline_authors, dateline_date, headline
 from sayso.errors import InputError
 from sayso.records import Article, RawDocument
 
@@ -16,7 +17,8 @@ def extract_article(raw: RawDocument) -> Article:
 
     Markup: the body on which trafilatura and readability-lxml agree, and trafilatura's
     metadata (headline without site name, ISO date, authors, outlet, canonical URL). Plain
-    text: kept exactly as given, its headline taken from its first line that is not noise.
+    text: kept exactly as given; its headline is its first line that is not noise, its authors
+    and date come from its byline and timestamp lines when it has them.
     Noise (browser notices, captions, credits, share lines...) is marked as regions, never
     removed, in both. ``raw.url`` and ``raw.metadata`` win over what the page says. The id is
     :func:`~sayso.article.ids.article_id` of the text, unless the container gave one
@@ -33,7 +35,12 @@ def extract_article(raw: RawDocument) -> Article:
             raise InputError(raw.input, "empty text")
         found = dict.fromkeys(METADATA_FIELDS)
     regions = find_regions(text)
-    found["title"] = found["title"] or headline(text, regions)
+    if raw.media_type != "html":
+        found |= {
+            "title": headline(text, regions),
+            "published": dateline_date(text, regions),
+            "authors": byline_authors(text, regions),
+        }
     given = {f: raw.metadata[f] for f in METADATA_FIELDS if raw.metadata.get(f)}
     if raw.url:
         given["url"] = raw.url

@@ -18,7 +18,6 @@ from importlib import resources
 
 from sayso.records import Region
 
-HEADLINE_MAX_WORDS = 30
 MAX_LINE_CHARS = 1000
 """A longer line is prose (or garbage), never noise: this also bounds the patterns' work."""
 DEFAULT_MAX_WORDS = {"line": 40, "credit": 80}
@@ -116,14 +115,3 @@ def strip_noise_lines(text: str) -> str:
         if not _LEAD.fullmatch("".join(outside)):
             kept.append(line)
     return "\n".join(kept)
-
-
-def headline(text: str, regions: list[Region]) -> str | None:
-    """The first line outside the noise, when it is short enough to be a headline."""
-    for line in _LINE.finditer(text):
-        content = line.group().strip()
-        start = line.start() + line.group().index(content[0]) if content else line.start()
-        if not content or any(r.span[0] <= start < r.span[1] for r in regions):
-            continue
-        return content if len(content.split()) <= HEADLINE_MAX_WORDS else None
-    return None
