@@ -324,6 +324,12 @@ def test_an_html_fragment_from_a_feed_item_is_read_as_the_body_of_a_page():
     assert article.title == "Plan delayed"
 
 
+def test_malformed_urls_in_the_container_or_the_page_do_not_stop_extraction():
+    html = read_fixture("news_page.html").replace('<a href="/">Home</a>', '<a href="http://[::1">Home</a>')
+    article = extract_article(RawDocument("bad.html", html, "html", url="http://[bad/x"))
+    assert article.title == "Port authority delays harbour dredging after pollution warning"
+
+
 def test_a_page_with_no_article_text_is_an_input_error():
     raw = RawDocument(
         input="nav.html",

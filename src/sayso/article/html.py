@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from copy import copy
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import html_text
 import trafilatura
@@ -128,15 +128,23 @@ def _headline(tree: HtmlElement, title: str | None, names: list[str], home_links
 
 def _home_link_texts(tree: HtmlElement, page_url: str | None) -> list[str]:
     """Texts of links to the page's own front page ("/" or its host's root): logo, masthead."""
-    host = urlsplit(page_url).netloc if page_url else None
+    host = _split(page_url).netloc if page_url else None
     texts = []
     for link in tree.iterfind(".//a[@href]"):
-        href = urlsplit(link.get("href", "").strip())
+        href = _split(link.get("href", "").strip())
         same_site = not href.netloc or href.netloc == host
         is_root = href.path in ("/", "") and (href.path or href.netloc) and not (href.query or href.fragment)
         if same_site and is_root and (text := " ".join(link.text_content().split())):
             texts.append(text)
     return texts
+
+
+def _split(url: str) -> SplitResult:
+    """``urlsplit`` that takes a malformed URL ("http://[x") for an empty one."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return urlsplit("")
 
 
 def _without_headline(body: str, raw_titles: list[str | None]) -> str:
@@ -191,8 +199,12 @@ def _json_ld_people(tree: HtmlElement) -> list[str]:
                 continue
             authors = item.get("author")
             for author in authors if isinstance(authors, list) else [authors]:
-                if isinstance(author, dict) and author.get("@type") == "Person" and author.get("name"):
-                    name = " ".join(str(author["name"]).split())
+                if (
+                    isinstance(author, dict)
+                    and author.get("@type") == "Person"
+                    and isinstance(author.get("name"), str)
+                ):
+                    name = " ".join(author["name"].split())
                     if name not in names:
                         names.append(name)
     return names

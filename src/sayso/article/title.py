@@ -46,7 +46,10 @@ def site_names(outlet: str | None, url: str | None, *others: str) -> list[str]:
     ``others`` are further names the page gives itself, such as the text of its logo link.
     """
     names = [squash(n) for n in (outlet, *others) if n]
-    host = urlsplit(url).hostname if url else None
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:  # a malformed URL names no host
+        host = None
     if host:
         labels = host.split(".")
         names.append(squash(host.removeprefix("www.")))
