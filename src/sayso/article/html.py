@@ -119,11 +119,18 @@ def consensus_body(first: str, second: str) -> str:
 
 
 def _headline(tree: HtmlElement, title: str | None, names: list[str], home_links: list[str]) -> str | None:
-    """The page's headline: trafilatura's title cleaned, or the <title> tag's when it was the
-    text of a link to the front page (a logo) or the site's name."""
+    """The page's headline: trafilatura's title cleaned (or the <title> tag's when that title
+    was the logo's or the site's name), in the typography of the visible <h1> when one
+    spells the same words."""
     if not title or names_site(title, names + home_links):
         title = tree.findtext(".//title") or title
-    return clean_title(title, names)
+    title = clean_title(title, names)
+    if title:
+        for h1 in tree.iterfind(".//h1"):
+            visible = " ".join(h1.text_content().split())
+            if squash(visible) == squash(title):
+                return visible
+    return title
 
 
 def _home_link_texts(tree: HtmlElement, page_url: str | None) -> list[str]:
