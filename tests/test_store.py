@@ -194,14 +194,15 @@ def test_a_new_ledger_is_at_the_latest_schema_version_and_reopens_unchanged(db_u
         assert ledger.stats().articles == 1
 
 
-def test_migrating_a_version_1_ledger_rebuilds_the_speaker_profiles(db_url):
+def test_migrating_a_version_1_ledger_rebuilds_speaker_profiles_and_counts(db_url):
     with open_ledger(db_url) as ledger:
         ledger.ingest(fixture_records())
         before = ledger.speakers().to_dict()
         db = ledger._db
-        with db.write():  # back to version 1: no profile columns
-            db.execute("ALTER TABLE speakers DROP COLUMN roles")
-            db.execute("ALTER TABLE speakers DROP COLUMN outlets")
+        with db.write():  # back to version 1: no profile or count columns
+            db.execute("DROP INDEX speakers_claims")
+            for column in ("roles", "outlets", "claims", "articles", "first_seen", "last_seen"):
+                db.execute(f"ALTER TABLE speakers DROP COLUMN {column}")
             db.execute("DELETE FROM schema_version WHERE version > 1")
     with open_ledger(db_url) as ledger:
         assert ledger.stats().schema_version == LATEST

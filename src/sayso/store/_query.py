@@ -371,13 +371,22 @@ def speakers(
         if ids is not None:
             where.append(f"s.id IN ({_marks(ids)})")
             params += ids
-        grouped = (
-            "SELECT s.id, s.name, s.type, count(DISTINCT a.pk) AS claims, count(DISTINCT a.article_pk),"
-            " min(a.published_sort), max(a.published_sort)"
-            " FROM speakers s JOIN claim_speakers cs ON cs.speaker_id = s.id"
-            " JOIN attributions a ON a.pk = cs.attribution_pk"
-            f" WHERE {' AND '.join(where) or '1 = 1'} GROUP BY s.id, s.name, s.type"
-        )
+        if outlet is None or not str(outlet).strip():
+            # the counts kept on each speaker's row
+            where.append("s.claims > 0")
+            grouped = (
+                "SELECT s.id, s.name, s.type, s.claims AS claims, s.articles, s.first_seen, s.last_seen"
+                f" FROM speakers s WHERE {' AND '.join(where)}"
+            )
+        else:
+            # counted within the outlet's claims
+            grouped = (
+                "SELECT s.id, s.name, s.type, count(DISTINCT a.pk) AS claims, count(DISTINCT a.article_pk),"
+                " min(a.published_sort), max(a.published_sort)"
+                " FROM speakers s JOIN claim_speakers cs ON cs.speaker_id = s.id"
+                " JOIN attributions a ON a.pk = cs.attribution_pk"
+                f" WHERE {' AND '.join(where)} GROUP BY s.id, s.name, s.type"
+            )
         total = db.scalar(f"SELECT count(*) FROM ({grouped}) g", params)
         rows = db.all(
             f"{grouped} ORDER BY claims DESC, s.name, s.id LIMIT ? OFFSET ?", [*params, limit, offset]

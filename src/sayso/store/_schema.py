@@ -137,12 +137,34 @@ UPDATE speakers s SET outlets = coalesce((SELECT json_agg(DISTINCT a.outlet_id):
     WHERE cs.speaker_id = s.id AND a.outlet_id IS NOT NULL), '[]')
 """
 
+# 3: each speaker's counts (claims, articles, first and last publication) kept on its row, so that
+#    listing speakers does not aggregate the whole ledger.
+_COUNTS = """
+ALTER TABLE speakers ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE speakers ADD COLUMN articles INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE speakers ADD COLUMN first_seen {text};
+ALTER TABLE speakers ADD COLUMN last_seen {text};
+CREATE INDEX speakers_claims ON speakers(claims);
+"""
+
+RECOUNT_SPEAKERS = """UPDATE speakers SET
+    claims = (SELECT count(DISTINCT cs.attribution_pk) FROM claim_speakers cs
+        WHERE cs.speaker_id = speakers.id),
+    articles = (SELECT count(DISTINCT a.article_pk) FROM claim_speakers cs
+        JOIN attributions a ON a.pk = cs.attribution_pk WHERE cs.speaker_id = speakers.id),
+    first_seen = (SELECT min(a.published_sort) FROM claim_speakers cs
+        JOIN attributions a ON a.pk = cs.attribution_pk WHERE cs.speaker_id = speakers.id),
+    last_seen = (SELECT max(a.published_sort) FROM claim_speakers cs
+        JOIN attributions a ON a.pk = cs.attribution_pk WHERE cs.speaker_id = speakers.id)"""
+"""Recompute speakers' counts from their claims (append ``WHERE id = ?`` for one speaker)."""
+
 MIGRATIONS: dict[str, list[str]] = {
     "sqlite": [
         _COMMON.format(id="INTEGER PRIMARY KEY", text="TEXT", int="INTEGER", article_tsv="", claim_tsv="")
         + ";"
         + _SQLITE_FTS,
         _PROFILE.format(text="TEXT") + _SQLITE_PROFILE_BACKFILL,
+        _COUNTS.format(text="TEXT") + RECOUNT_SPEAKERS,
     ],
     "postgresql": [
         _COMMON.format(
@@ -157,6 +179,7 @@ MIGRATIONS: dict[str, list[str]] = {
         + ";"
         + _POSTGRES_FTS,
         _PROFILE.format(text='TEXT COLLATE "C"') + _POSTGRES_PROFILE_BACKFILL,
+        _COUNTS.format(text='TEXT COLLATE "C"') + RECOUNT_SPEAKERS,
     ],
 }
 

@@ -14,6 +14,7 @@ from sayso.link.names import name_key, person_key
 from sayso.link.outlets import OutletIdentity, outlet_identity
 from sayso.link.speakers import Candidate, SpeakerIdentity, choose_full_name, speaker_identity
 from sayso.records import AnalysedArticle, Article, Attribution, Span
+from sayso.store import _schema
 
 if TYPE_CHECKING:
     from sayso.store._backend import Backend
@@ -167,7 +168,8 @@ def _delete(db: Backend, pks: list[int]) -> None:
 
 
 def _refresh_profile(db: Backend, sid: int) -> None:
-    """Recompute a speaker's roles and outlets from what is stored (after articles left)."""
+    """Recompute a speaker's roles, outlets and counts from what is stored (after articles left)."""
+    db.execute(f"{_schema.RECOUNT_SPEAKERS} WHERE id = ?", (sid,))
     rows = db.all("SELECT DISTINCT roles FROM entities WHERE speaker_id = ?", (sid,))
     roles = sorted({role for (listed,) in rows for role in json.loads(listed)})
     outlets = db.all(
@@ -260,6 +262,23 @@ class _ArticleWriter:
             [(pk, key) for pk, a in attributions for key in sorted(self._mentioned(a))],
         )
         self.db.index_claims([(pk, a.content.text) for pk, a in attributions])
+        self._count(attributions)
+
+    def _count(self, attributions: list[tuple[int, Attribution]]) -> None:
+        """Add this article's claims to its speakers' counts and publication range."""
+        claims: dict[int, set[int]] = {}
+        for pk, a in attributions:
+            for name in speaker_names(a):
+                claims.setdefault(self.speaker_ids[person_key(name)], set()).add(pk)
+        when = self.published.sort
+        self.db.executemany(
+            "UPDATE speakers SET claims = claims + ?, articles = articles + 1,"
+            " first_seen = coalesce(CASE WHEN first_seen < CAST(? AS TEXT) THEN first_seen END,"
+            " ?, first_seen),"
+            " last_seen = coalesce(CASE WHEN last_seen > CAST(? AS TEXT) THEN last_seen END, ?, last_seen)"
+            " WHERE id = ?",
+            [(len(pks), when, when, when, when, sid) for sid, pks in claims.items()],
+        )
 
     def _speaker_names(self) -> dict[str, tuple[str, str, list[str]]]:
         """Each speaker name of the article (by key) with its type and roles in this article."""
@@ -346,6 +365,7 @@ class _ArticleWriter:
             self.db.execute("UPDATE entities SET speaker_id = ? WHERE speaker_id = ?", (new_id, old_id))
             self.db.execute("DELETE FROM speakers WHERE id = ?", (old_id,))
             self._add_to_profile(new_id, roles, outlets)
+            self.db.execute(f"{_schema.RECOUNT_SPEAKERS} WHERE id = ?", (new_id,))
 
     def _attribution_row(self, pk: int, seq: int, a: Attribution) -> tuple:
         return (
