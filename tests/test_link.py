@@ -49,6 +49,7 @@ def test_a_media_source_is_its_outlet_under_any_of_its_names():
 
 def test_an_unknown_outlet_is_named_by_its_site_name_or_else_its_domain():
     assert outlet_identity("Kyiv Post").name == "Kyiv Post"
+    assert outlet_identity("Kyiv Post", "https://www.kyivpost.com/post/1").domain == "kyivpost.com"
     from_url = outlet_identity(None, "https://news.example.org/a/1")
     assert (from_url.name, from_url.domain) == ("news.example.org", "news.example.org")
     assert outlet_identity(None, None) is None

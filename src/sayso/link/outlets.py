@@ -54,13 +54,11 @@ def outlet_identity(name: str | None, url: str | None = None) -> OutletIdentity 
         if known:
             return known
         if not _looks_like_domain(name):
-            return OutletIdentity(name_key(name), name.strip())
+            host = urlsplit(url).hostname if url else None
+            return OutletIdentity(name_key(name), name.strip(), _domain(host) if host else None)
         return _from_domain(_domain(name))
-    if url:
-        host = urlsplit(url).hostname
-        if host:
-            return _from_domain(_domain(host))
-    return None
+    host = urlsplit(url).hostname if url else None
+    return _from_domain(_domain(host)) if host else None
 
 
 def known_outlet(name: str) -> OutletIdentity | None:
