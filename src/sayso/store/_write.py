@@ -235,7 +235,7 @@ class _ArticleWriter:
                 for e in self.article.entities
             ],
         )
-        # once the new speakers' roles are stored, earlier surname-only speakers may turn out to be them
+        # a new full name may be the speaker that earlier articles knew only by its surname
         for surname, sid in self.new_full_names:
             self._absorb_surname_speaker(surname, sid)
         # rows are numbered here: writers hold the ledger's write lock, so the numbers are free
