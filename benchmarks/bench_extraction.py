@@ -56,15 +56,16 @@ def trafilatura_body(page_id: str, html: str, url: str | None) -> str:
 
 
 def run(name: str, extract: Callable[[str, str, str | None], str], pages: dict[str, str], urls, out: Path):
-    """Extract every page, write NAME.jsonl, return (path, pages/s)."""
-    start = time.perf_counter()
+    """Extract every page, write NAME.jsonl, return (path, pages/s, CPU ms/page)."""
+    start, cpu = time.perf_counter(), time.process_time()
     bodies = {pid: extract(pid, html, urls.get(pid)) for pid, html in pages.items()}
     rate = len(pages) / (time.perf_counter() - start)
+    cpu_ms = (time.process_time() - cpu) * 1000 / len(pages)
     path = out / f"{name}.jsonl"
     with path.open("w", encoding="utf-8") as f:
         for pid, body in bodies.items():
             f.write(json.dumps({"id": pid, "body": body}, ensure_ascii=False) + "\n")
-    return path, rate
+    return path, rate, cpu_ms
 
 
 def metadata_check(pages: dict[str, str]) -> None:
@@ -112,9 +113,9 @@ def main() -> int:
     pages = {pid: html for pid, html in load_pages().items() if pid in truth}
     outputs = []
     for name, extract in (("sayso", sayso_body), ("trafilatura", trafilatura_body)):
-        path, rate = run(name, extract, pages, urls, out)
+        path, rate, cpu_ms = run(name, extract, pages, urls, out)
         outputs.append(path)
-        print(f"{name}: {len(pages)} pages, {rate:.1f} pages/s -> {path}")
+        print(f"{name}: {len(pages)} pages, {rate:.1f} pages/s, {cpu_ms:.1f} CPU ms/page -> {path}")
     scored = subprocess.run(
         [sys.executable, str(SCORER), str(ARTICLES / "ground-truth.json"), *map(str, outputs)],
         capture_output=True,
