@@ -289,18 +289,22 @@ def test_writes_need_the_token(tmp_path: Path) -> None:
         assert client.get("/api/articles/ct-ferry-crowds").json()["title"].startswith("Ferry operators")
 
 
-def test_the_overview_reuses_its_ledger_wide_counts_for_a_while(
+def test_pages_reuse_ledger_wide_counts_and_rankings_for_a_while(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with open_ledger(str(tmp_path / "o.db")) as ledger:
         client = TestClient(create_app(ledger, write_token=TOKEN))
         assert "<b>0</b><span>articles</span>" in client.get("/").text
+        assert "No outlets." in client.get("/outlets").text
         client.post("/api/records", json=[record("ct-ferry-crowds")], headers=auth_header())
         page = client.get("/").text
         assert "<b>0</b><span>articles</span>" in page  # counts cached...
         assert "Ferry operators brace" in page  # ...the latest articles are not
-        monkeypatch.setattr(pages, "OVERVIEW_TTL", 0.0)
+        assert "Coastal Times" not in client.get("/outlets").text  # the outlet ranking was cached too
+        assert client.get("/api/outlets").json()["total"] == 1  # the API always asks the ledger
+        monkeypatch.setattr(pages, "AGGREGATE_TTL", 0.0)
         assert "<b>1</b><span>articles</span>" in client.get("/").text
+        assert "Coastal Times" in client.get("/outlets").text
 
 
 def test_a_malformed_record_is_refused_whole(tmp_path: Path) -> None:

@@ -154,6 +154,7 @@ def create_app(
     app.state.write_token = write_token or None
     app.state.allow_private_urls = allow_private_urls
     app.state.templates = _templates()
+    app.state.aggregates = {}  # pages' ledger-wide rankings, see pages.AGGREGATE_TTL
 
     app.add_middleware(SecurityHeaders)
     if allowed_hosts is not None:
