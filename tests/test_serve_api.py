@@ -10,10 +10,15 @@ from __future__ import annotations
 import html
 import json
 import re
+import socket
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -514,6 +519,30 @@ def test_spans_past_the_end_of_the_text_are_clipped() -> None:
 def test_serve_refuses_a_short_write_token(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--db", str(tmp_path / "l.db"), "--write-token", "short"]) == 2
     assert "at least 16 characters" in capsys.readouterr().err
+
+
+def test_sayso_serve_serves_the_ledger_read_only_on_loopback(tmp_path: Path) -> None:
+    build_ledger(tmp_path / "cli.db").close()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "sayso", "serve", "--db", str(tmp_path / "cli.db"), "--port", str(port)]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "read-only" in server.stderr.readline()
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                stats = httpx.get(f"{base}/api/stats").json()
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert stats["articles"] == 4
+        assert httpx.post(f"{base}/api/records", json=[]).status_code == 403
+        assert httpx.get(f"{base}/", headers={"Host": "rebound.example"}).status_code == 400
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def test_serve_binds_loopback_and_reads_the_token_from_the_environment(
