@@ -211,6 +211,7 @@ class _ArticleWriter:
         self.speaker_ids: dict[str, int] = {}
         self.canonical: dict[str, str] = {}
         self.new_full_names: list[tuple[str, int]] = []
+        self.profiles: dict[int, tuple[set[str], set[int]]] = {}
 
     def write(self) -> None:
         names = self._speaker_names()
@@ -265,19 +266,24 @@ class _ArticleWriter:
         self._count(attributions)
 
     def _count(self, attributions: list[tuple[int, Attribution]]) -> None:
-        """Add this article's claims to its speakers' counts and publication range."""
+        """Write each speaker's profile, and add this article's claims to its counts and dates."""
         claims: dict[int, set[int]] = {}
         for pk, a in attributions:
             for name in speaker_names(a):
                 claims.setdefault(self.speaker_ids[person_key(name)], set()).add(pk)
         when = self.published.sort
+        rows = []
+        for sid, pks in claims.items():
+            roles, outlets = self.profiles[sid]
+            profile = json.dumps(sorted(roles)), json.dumps(sorted(outlets))
+            rows.append((*profile, len(pks), when, when, when, when, sid))
         self.db.executemany(
-            "UPDATE speakers SET claims = claims + ?, articles = articles + 1,"
+            "UPDATE speakers SET roles = ?, outlets = ?, claims = claims + ?, articles = articles + 1,"
             " first_seen = coalesce(CASE WHEN first_seen < CAST(? AS TEXT) THEN first_seen END,"
             " ?, first_seen),"
             " last_seen = coalesce(CASE WHEN last_seen > CAST(? AS TEXT) THEN last_seen END, ?, last_seen)"
             " WHERE id = ?",
-            [(len(pks), when, when, when, when, sid) for sid, pks in claims.items()],
+            rows,
         )
 
     def _speaker_names(self) -> dict[str, tuple[str, str, list[str]]]:
@@ -302,56 +308,48 @@ class _ArticleWriter:
         if identity.is_surname_only:
             chosen = choose_full_name(roles, self.outlet_id, self._full_names(identity.surname or ""))
             if chosen:
-                self._add_to_profile(chosen.id, roles, [self.outlet_id])
+                self._profile(chosen.id, chosen.roles, chosen.outlets, roles)
                 return chosen.id, chosen.name
-        row = self.db.one("SELECT id, type, name FROM speakers WHERE key = ?", (identity.key,))
+        row = self.db.one(
+            "SELECT id, type, name, roles, outlets FROM speakers WHERE key = ?", (identity.key,)
+        )
         if row:
-            if row[1] == "unknown" and identity.type != "unknown":
-                self.db.execute("UPDATE speakers SET type = ? WHERE id = ?", (identity.type, row[0]))
-            self._add_to_profile(row[0], roles, [self.outlet_id])
-            return row[0], row[2]
+            sid, type, name, known_roles, known_outlets = row
+            if type == "unknown" and identity.type != "unknown":
+                self.db.execute("UPDATE speakers SET type = ? WHERE id = ?", (identity.type, sid))
+            self._profile(sid, json.loads(known_roles), json.loads(known_outlets), roles)
+            return sid, name
         outlet_id = _outlet_id(self.db, identity.outlet) if identity.outlet else None
         sid = self.db.scalar(
-            "INSERT INTO speakers (key, name, type, surname, outlet_id, roles, outlets)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (
-                identity.key,
-                identity.name,
-                identity.type,
-                identity.surname,
-                outlet_id,
-                json.dumps(sorted(set(roles))),
-                json.dumps([self.outlet_id] if self.outlet_id is not None else []),
-            ),
+            "INSERT INTO speakers (key, name, type, surname, outlet_id) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            (identity.key, identity.name, identity.type, identity.surname, outlet_id),
         )
+        self._profile(sid, (), (), roles)
         if identity.surname and not identity.is_surname_only:
             self.new_full_names.append((identity.surname, sid))
         return sid, identity.name
 
-    def _add_to_profile(self, sid: int, roles: Iterable[str], outlets: Iterable[int | None]) -> None:
-        """Add roles and outlets to a speaker's profile (written only if something is new)."""
-        known_roles, known_outlets = (
-            json.loads(v) for v in self.db.one("SELECT roles, outlets FROM speakers WHERE id = ?", (sid,))
-        )
-        new_roles = sorted(set(known_roles) | set(roles))
-        new_outlets = sorted(set(known_outlets) | {o for o in outlets if o is not None})
-        if new_roles != sorted(known_roles) or new_outlets != sorted(known_outlets):
-            self.db.execute(
-                "UPDATE speakers SET roles = ?, outlets = ? WHERE id = ?",
-                (json.dumps(new_roles), json.dumps(new_outlets), sid),
-            )
+    def _profile(
+        self, sid: int, known_roles: Iterable[str], known_outlets: Iterable[int], roles: Iterable[str]
+    ) -> None:
+        """Note a speaker's roles and outlets, with this article's (written by :meth:`_count`)."""
+        profile = self.profiles.setdefault(sid, (set(known_roles), set(known_outlets)))
+        profile[0].update(roles)
+        if self.outlet_id is not None:
+            profile[1].add(self.outlet_id)
 
     def _full_names(self, surname: str) -> list[Candidate]:
-        """Known full-name persons with this surname, with their roles and outlets."""
-        return [
-            Candidate(sid, name, frozenset(json.loads(roles)), frozenset(json.loads(outlets)))
-            for sid, name, key, roles, outlets in self.db.all(
-                "SELECT id, name, key, roles, outlets FROM speakers"
-                " WHERE surname = ? AND type IN ('person', 'unknown')",
-                (surname,),
-            )
-            if " " in key
-        ]
+        """Known full-name persons with this surname, with their roles and outlets (this article's too)."""
+        candidates = []
+        for sid, name, key, roles, outlets in self.db.all(
+            "SELECT id, name, key, roles, outlets FROM speakers"
+            " WHERE surname = ? AND type IN ('person', 'unknown')",
+            (surname,),
+        ):
+            if " " in key:
+                roles, outlets = self.profiles.get(sid) or (json.loads(roles), json.loads(outlets))
+                candidates.append(Candidate(sid, name, frozenset(roles), frozenset(outlets)))
+        return candidates
 
     def _absorb_surname_speaker(self, surname: str, new_id: int) -> None:
         """Merge a speaker known only by this surname into the new full name, if it is the one."""
@@ -364,8 +362,9 @@ class _ArticleWriter:
             self.db.execute("UPDATE claim_speakers SET speaker_id = ? WHERE speaker_id = ?", (new_id, old_id))
             self.db.execute("UPDATE entities SET speaker_id = ? WHERE speaker_id = ?", (new_id, old_id))
             self.db.execute("DELETE FROM speakers WHERE id = ?", (old_id,))
-            self._add_to_profile(new_id, roles, outlets)
             self.db.execute(f"{_schema.RECOUNT_SPEAKERS} WHERE id = ?", (new_id,))
+            self.profiles[new_id][0].update(roles)
+            self.profiles[new_id][1].update(outlets)
 
     def _attribution_row(self, pk: int, seq: int, a: Attribution) -> tuple:
         return (
