@@ -87,9 +87,9 @@ def to_record(article: Article, doc: Doc) -> AnalysedArticle:
         if not any(_overlaps(span, noise) for role in spans for span in role)
     ]
     kept.sort(key=lambda item: min((s.start_char for role in item[0] for s in role if len(s)), default=0))
-    speaking = {id(e) for _, source, _, _ in kept for e in source.entities}
-    entities = [e for e in doc._.entities or [] if id(e) in speaking]
-    ids = {id(e): f"e{n}" for n, e in enumerate(entities, 1)}
+    speaking = {e for _, source, _, _ in kept for e in source.entities}
+    entities = [e for e in doc._.entities or [] if e in speaking]
+    ids = {e: f"e{n}" for n, e in enumerate(entities, 1)}
     text = article.text
     attributions = []
     for n, (spans, source, stance, kind) in enumerate(kept, 1):
@@ -100,7 +100,7 @@ def to_record(article: Article, doc: Doc) -> AnalysedArticle:
                 source=Source(
                     spans=source_role.spans,
                     text=source_role.text,
-                    entity=ids[id(source.entities[0])] if source.entities else None,
+                    entity=ids[source.entities[0]] if source.entities else None,
                     type=source.type,
                 ),
                 cue=_role(text, spans.cue),
@@ -114,7 +114,7 @@ def to_record(article: Article, doc: Doc) -> AnalysedArticle:
         **vars(article),
         entities=[
             Entity(
-                id=ids[id(e)],
+                id=ids[e],
                 name=e.name,
                 type=e.type,
                 roles=list(e.roles),

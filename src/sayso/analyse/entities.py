@@ -31,9 +31,11 @@ _NOT_IN_ROLE = {"VERB", "AUX", "PRON", "SCONJ"}
 _ROLE_WORD_POS = {"PROPN", "NOUN", "ADJ"}
 
 
-@dataclass
+@dataclass(eq=False)
 class EntityInfo:
-    """One entity of a Doc: canonical name, type, gender (people), roles and mention spans."""
+    """One entity of a Doc: canonical name, type, gender (people), roles and mention spans.
+
+    Compared and hashed by identity: two entities are the same only if they are one object."""
 
     name: str
     type: str

@@ -81,8 +81,7 @@ class _Resolver:
             found = self._named(span, root)
             if found and found[0].type == "person":
                 before, after = self._coordinated(span, -1), self._coordinated(span, 1)
-                together = [*before, *found, *after]
-                found = [e for n, e in enumerate(together) if all(e is not x for x in together[:n])]
+                found = list(dict.fromkeys([*before, *found, *after]))
         if not found:
             return SourceInfo(type="unknown", speakers=[" … ".join(s.text for s in source)])
         for entity in found:
@@ -239,10 +238,10 @@ class _Resolver:
     def _all_before(self, position: int) -> list[EntityInfo]:
         """Every entity mentioned before ``position``, by its nearest mention first."""
         last = {
-            id(e): max((m.start for m in e.mentions if m.start < position), default=-1) for e in self.entities
+            e: max((m.start for m in e.mentions if m.start < position), default=-1) for e in self.entities
         }
-        found = [e for e in self.entities if last[id(e)] >= 0]
-        return sorted(found, key=lambda e: -last[id(e)])
+        found = [e for e in self.entities if last[e] >= 0]
+        return sorted(found, key=lambda e: -last[e])
 
     def _entity(self, name: str, kind: str) -> EntityInfo:
         for entity in self.entities:
