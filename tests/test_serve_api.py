@@ -301,7 +301,7 @@ def test_pages_reuse_ledger_wide_counts_and_rankings_for_a_while(
         client = TestClient(create_app(ledger, write_token=TOKEN))
         assert "<b>0</b><span>articles</span>" in client.get("/").text
         assert "No outlets." in client.get("/outlets").text
-        client.post("/api/records", json=[record("ct-ferry-crowds")], headers=auth_header())
+        ledger.store(AnalysedArticle.from_dict(record("ct-ferry-crowds")))  # e.g. by `sayso ingest`
         page = client.get("/").text
         assert "<b>0</b><span>articles</span>" in page  # counts cached...
         assert "Ferry operators brace" in page  # ...the latest articles are not
@@ -310,6 +310,15 @@ def test_pages_reuse_ledger_wide_counts_and_rankings_for_a_while(
         monkeypatch.setattr(pages, "AGGREGATE_TTL", 0.0)
         assert "<b>1</b><span>articles</span>" in client.get("/").text
         assert "Coastal Times" in client.get("/outlets").text
+
+
+def test_a_write_through_the_server_shows_at_once_in_its_pages(tmp_path: Path) -> None:
+    with open_ledger(str(tmp_path / "w.db")) as ledger:
+        client = TestClient(create_app(ledger, write_token=TOKEN))
+        assert "No outlets." in client.get("/outlets").text
+        client.post("/api/records", json=[record("ct-ferry-crowds")], headers=auth_header())
+        assert "Coastal Times" in client.get("/outlets").text
+        assert "<b>1</b><span>articles</span>" in client.get("/").text
 
 
 def test_a_malformed_record_is_refused_whole(tmp_path: Path) -> None:

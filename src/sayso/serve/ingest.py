@@ -68,6 +68,7 @@ def store_records(
             ) from None
     try:
         report = request.app.state.ledger.ingest(parsed)
+        request.app.state.aggregates.clear()  # the writer sees its articles counted at once
     except SaysoError as error:
         raise ClientError(str(error)) from None
     return JSONResponse(report.to_dict())
@@ -103,6 +104,7 @@ def ingest(
                 report.add(record.id, state.ledger.store(record))
             except InputError as error:
                 report.failed.append(error)
+    state.aggregates.clear()
     body = report.to_dict()
     if report.failed and not (report.stored or report.replaced or report.unchanged):
         raise ClientError("no input could be stored", body["failed"])

@@ -184,7 +184,9 @@ def outlet(request: Request, db: Db, key: Key, limit: Limit = PAGE, offset: Offs
         "outlets",
         outlet=found,
         page=db.articles(outlet=found.id, limit=limit, offset=offset),
-        speakers=db.speakers(outlet=found.id, limit=12).items,
+        speakers=_aggregate(
+            request, ("outlet speakers", found.id), lambda: db.speakers(outlet=found.id, limit=12)
+        ).items,
     )
 
 
