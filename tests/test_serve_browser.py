@@ -159,6 +159,18 @@ def test_search_filters_narrow_the_claims(page: object) -> None:
     expect(page.locator("select[name=stance]")).to_have_value("deny")
 
 
+def test_claim_lists_are_walked_with_the_keyboard(page: object) -> None:
+    page.goto("/search?stance=deny")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    expect(page.locator(":focus")).to_have_text("Harbour Bridge to close for three weeks of repairs")
+    page.keyboard.press("k")
+    expect(page.locator(":focus")).to_have_text("Bridge repairs ahead of schedule")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Bridge repairs ahead of schedule")
+    expect(page.locator("#detail [data-field=stance]")).to_have_text("deny")  # the claim it came from
+
+
 def test_a_hostile_article_renders_as_text_and_runs_nothing(page: object) -> None:
     hostile = next(r for r in fixture_records() if r["id"].startswith("evil"))
     page.goto("/search?q=typo")

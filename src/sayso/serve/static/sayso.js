@@ -7,8 +7,9 @@
     return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
   }
 
-  // "/" focuses the search box of the page, or the one in the masthead.
+  // "/" focuses the search box of the page, or the one in the masthead; Escape leaves a field.
   document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && typing(document.activeElement)) document.activeElement.blur();
     if (ev.key === "/" && !typing(document.activeElement) && !ev.ctrlKey && !ev.metaKey) {
       var box = document.querySelector("main input[type=search]") || document.querySelector(".quick input");
       if (box) { ev.preventDefault(); box.focus(); box.select(); }
@@ -17,7 +18,20 @@
 
   var text = document.querySelector(".text");
   var detail = document.getElementById("detail");
-  if (!text || !detail) return;
+  if (!text || !detail) {
+    // Lists of claims (search, a speaker's timeline): j / k move between them; Enter opens the article.
+    var cards = Array.prototype.slice.call(document.querySelectorAll(".claims .claim"));
+    var at = -1;
+    document.addEventListener("keydown", function (ev) {
+      if (typing(document.activeElement) || ev.ctrlKey || ev.metaKey || ev.altKey || !cards.length) return;
+      if (ev.key !== "j" && ev.key !== "k") return;
+      at = ev.key === "j" ? Math.min(at + 1, cards.length - 1) : Math.max(at - 1, 0);
+      var links = cards[at].querySelectorAll(".where a");
+      if (links.length) links[links.length - 1].focus();
+      cards[at].scrollIntoView({ block: "nearest" });
+    });
+    return;
+  }
 
   var claims = Array.prototype.slice.call(document.querySelectorAll(".side .claim[data-id]"));
   var current = -1;
