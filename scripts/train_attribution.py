@@ -16,6 +16,7 @@ import argparse
 import json
 import random
 import time
+from collections import Counter
 from pathlib import Path
 
 import spacy
@@ -23,7 +24,8 @@ from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 from thinc.api import Adam
 
-from sayso.analyse.attribution import ARCHITECTURE_FILE, DEFAULT_MODEL
+from sayso.analyse.attribution import ARCHITECTURE_FILE, DEFAULT_MODEL, LEXICON_FILE, AttributionTagger
+from sayso.analyse.attribution_model import CueLexicon, build_attribution_tagger
 from sayso.analyse.polnear import parsed_split, token_tags
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,8 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     train = [eg for i, eg in enumerate(examples) if i % 20]
     print(f"{len(train)} training articles, {len(held_out)} held out", flush=True)
 
-    architecture = {"@architectures": "sayso.AttributionTagger.v1", **args.arch}
-    pipe = nlp.add_pipe("sayso_attribution", config={"model_dir": "", "model": architecture})
+    lexicon = learn_cue_lexicon(train)
+    model = build_attribution_tagger(**args.arch, cue_lexicon=lexicon)
+    pipe = AttributionTagger(nlp.vocab, model, name="sayso_attribution", scorer=None)
     pipe.initialize(lambda: train, nlp=nlp)
     optimizer = Adam(args.learn_rate)
     best, start = -1.0, time.perf_counter()
@@ -79,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.out.mkdir(parents=True, exist_ok=True)
                 pipe.to_disk(args.out, exclude=["vocab"])
                 (args.out / ARCHITECTURE_FILE).write_text(json.dumps(args.arch, indent=1) + "\n")
+                lexicon.to_tsv(args.out / LEXICON_FILE)
         minutes = (time.perf_counter() - start) / 60
         print(
             f"epoch {epoch:2d}  loss {losses[pipe.name]:9.1f}  "
@@ -92,17 +96,28 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def learn_cue_lexicon(examples: list[Example], min_count: int = 3) -> CueLexicon:
+    """The share of each lemma's occurrences tagged as cue, for lemmas seen as cue ``min_count`` times."""
+    seen: Counter[str] = Counter()
+    cue: Counter[str] = Counter()
+    for eg in examples:
+        for tok, gold in zip(eg.predicted, eg.reference, strict=True):
+            seen[tok.lemma_] += 1
+            cue[tok.lemma_] += gold.tag_.endswith("CUE")
+    return CueLexicon({lemma: cue[lemma] / seen[lemma] for lemma in cue if cue[lemma] >= min_count})
+
+
 def role_f1(pipe, examples: list[Example]) -> dict[str, float]:
     """Token F1 of each role (tags with B/I merged) on held-out examples, and their mean."""
     tp: dict[str, int] = {}
     n_pred: dict[str, int] = {}
     n_gold: dict[str, int] = {}
     docs = [eg.predicted for eg in examples]
-    for eg, tag_ids in zip(examples, pipe.predict(docs), strict=True):
-        for tok, gold, i in zip(eg.predicted, eg.reference, tag_ids, strict=True):
+    for eg, scores in zip(examples, pipe.predict(docs), strict=True):
+        for tok, gold, tag in zip(eg.predicted, eg.reference, pipe.best_tags(scores), strict=True):
             if tok.is_space:
                 continue
-            g, p = gold.tag_[2:], pipe.labels[int(i)][2:]
+            g, p = gold.tag_[2:], tag[2:]
             if p:
                 n_pred[p] = n_pred.get(p, 0) + 1
             if g:

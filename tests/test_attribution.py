@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from sayso.analyse.attribution import attribution_char_spans
 from sayso.analyse.attribution_decode import decode, tag_spans
-from sayso.analyse.attribution_model import _quote_states, doc_features
+from sayso.analyse.attribution_model import FEATURES, CueLexicon, _quote_states, doc_features
 from sayso.analyse.extensions import AttributionSpans
 from sayso.analyse.polnear import GoldAttribution, parse_ann, token_tags
 
@@ -185,7 +185,22 @@ def test_an_unbalanced_quote_mark_only_affects_its_own_paragraph(sm):
 def test_features_have_one_row_per_token_even_for_empty_and_spaced_texts(sm):
     for text in ["", "\n\n", '"', "Hello world.\n\n\n“Unclosed"]:
         doc = sm(text)
-        assert doc_features(doc).shape[0] == len(doc)
+        assert doc_features(doc, CueLexicon({"say": 0.9})).shape == (len(doc), len(FEATURES))
+
+
+def test_cue_features_place_tokens_relative_to_the_likely_cue_of_their_sentence(sm):
+    doc = sm("Officials said that the plan would fail. The weather was fine.")
+    columns = [name for name, _ in FEATURES]
+    f = doc_features(doc, CueLexicon({"say": 0.9, "weather": 0.01}))
+    prior, ancestor, nearby = (f[:, columns.index(c)] for c in ["cue_prior", "cue_ancestor", "cue_nearby"])
+    said, plan, officials, weather = 1, 4, 0, 9
+    assert [t.text for t in (doc[said], doc[plan], doc[officials], doc[weather])] == [
+        "said", "plan", "Officials", "weather"
+    ]  # fmt: skip
+    assert prior[said] == 5 and prior[weather] == 1 and prior[plan] == 0
+    assert ancestor[plan] != 0 and ancestor[officials] != 0 and ancestor[plan] != ancestor[officials]
+    assert nearby[plan] != 0 and nearby[plan] != nearby[officials]
+    assert ancestor[weather] == 0 and nearby[weather] == 0  # no likely cue in its sentence
 
 
 # ---------------------------------------------------------------- PolNeAR reading

@@ -7,7 +7,9 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   in a sentence its content touches);
 - a content span goes to the cue it is linked to in the dependency parse, else to the
   nearest cue of a sentence it touches; a content span with no cue in its sentences (the
-  next paragraph of a long quote) continues the last attribution before it;
+  next paragraph of a long quote) continues the last attribution before it if that one
+  reaches the sentence just before, and is dropped otherwise;
+- each sentence's part of a content is snapped to the parse subtree closest to it;
 - a source span serves the cues it is linked to in the parse, else the nearest cue of its
   sentence that has no linked source; one source may serve several cues ("X said ... and
   added ..."); a cue with no source in its sentence keeps none (PolNeAR's no-source case);
@@ -26,6 +28,7 @@ from .extensions import AttributionSpans
 
 ROLES = ("SOURCE", "CUE", "CONTENT")
 SNAP_MIN_DICE = 0.8
+CONTINUATION_SENTENCES = 1
 _WORD = re.compile(r"\w")
 
 
@@ -72,13 +75,13 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     """Attributions found in ``doc`` given one role tag per token (see the module docstring)."""
     spans = tag_spans(doc, tags)
     sent_of = _sentence_ids(doc)
+    is_word = [bool(_WORD.search(t.text)) for t in doc]
     groups = [_Group(s) for s in spans if s.role == "CUE"]
     for content in (s for s in spans if s.role == "CONTENT"):
-        group = _group_for_content(doc, content, groups, sent_of)
+        group = _group_for_content(doc, content, groups, sent_of, is_word)
         if group is not None:
             group.contents.append(content)
     _assign_sources(doc, [s for s in spans if s.role == "SOURCE"], groups, sent_of)
-    is_word = [bool(_WORD.search(t.text)) for t in doc]
     out = []
     for g in groups:
         if not g.contents:
@@ -151,10 +154,14 @@ def _runs(tokens: list[int], is_word: list[bool], excluded: set[int], tagged: se
 
 
 def _sentence_ids(doc: Doc) -> list[int]:
+    """The sentence number of each token; a sentence of line breaks only is not counted."""
     ids = [0] * len(doc)
     if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
         return ids
-    for n, sent in enumerate(doc.sents):
+    n = -1
+    for sent in doc.sents:
+        if n < 0 or not all(t.is_space for t in sent):
+            n += 1
         for i in range(sent.start, sent.end):
             ids[i] = n
     return ids
@@ -182,17 +189,27 @@ def _linked(doc: Doc, a: TagSpan, b: TagSpan) -> bool:
     return False
 
 
-def _group_for_content(doc: Doc, content: TagSpan, groups: list[_Group], sent_of: list[int]) -> _Group | None:
+def _group_for_content(
+    doc: Doc, content: TagSpan, groups: list[_Group], sent_of: list[int], is_word: list[bool]
+) -> _Group | None:
     sents = _sents(content, sent_of)
     local = [g for g in groups if _sents(g.cue, sent_of) & sents]
     if local:
         linked = [g for g in local if _linked(doc, g.cue, content)]
         return min(linked or local, key=lambda g: _gap(g.cue, content))
-    before = [g for g in groups if g.cue.end <= content.start and g.contents]
-    if before:  # a quote running on past its cue's sentence: the last speaker goes on
-        return max(before, key=lambda g: g.cue.start)
-    after = [g for g in groups if g.cue.start >= content.end]
-    return min(after, key=lambda g: g.cue.start) if after else None
+    # A quote running on past its cue's sentence: the last speaker goes on, if their cue or
+    # content reaches the sentence just before.
+    before = [g for g in groups if g.cue.end <= content.start]
+    if before:
+        last = max(before, key=lambda g: _last_token(g, content.start))
+        if sent_of[content.start] - sent_of[_last_token(last, content.start)] <= CONTINUATION_SENTENCES:
+            return last
+    return None
+
+
+def _last_token(group: _Group, limit: int) -> int:
+    """The last token of the group's cue or contents before ``limit``."""
+    return max(s.end - 1 for s in [group.cue, *group.contents] if s.end <= limit)
 
 
 def _assign_sources(doc: Doc, sources: list[TagSpan], groups: list[_Group], sent_of: list[int]) -> None:

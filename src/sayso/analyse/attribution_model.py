@@ -11,10 +11,13 @@ lemma of its head, of its sentence's root and of the verb governing its clause. 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, NORM, SENT_START, SHAPE, TAG
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, LEMMA, LENGTH, NORM, SENT_START, SHAPE, TAG
 from spacy.ml.models.tok2vec import MaxoutWindowEncoder
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import (
@@ -72,17 +75,94 @@ def _quote_states(doc: Doc) -> numpy.ndarray:
     return states
 
 
-_PARSE_ATTRS = [NORM, SHAPE, TAG, DEP, LEMMA, HEAD]
+_PARSE_ATTRS = [NORM, SHAPE, TAG, DEP, LEMMA, HEAD, SENT_START, ENT_TYPE]
 
 
-def doc_features(doc: Doc) -> numpy.ndarray:
+class CueLexicon:
+    """How often each lemma is (part of) an attribution cue in training data, as buckets.
+
+    Learned by ``scripts/train_attribution.py`` and shipped with the model as a TSV file
+    (``lemma<TAB>share``); bucket 0 is an unknown lemma, 1-5 rising shares (:data:`BOUNDS`).
+    """
+
+    BOUNDS = (0.05, 0.15, 0.35, 0.6)
+    STRONG = 3  # buckets from here on make a token a likely cue
+
+    def __init__(self, shares: dict[str, float]) -> None:
+        self.shares = dict(sorted(shares.items()))
+        keys = numpy.array([hash_string(lemma) for lemma in self.shares], dtype="uint64")
+        values = 1 + numpy.digitize(list(self.shares.values()), self.BOUNDS)
+        order = numpy.argsort(keys)
+        self._keys, self._values = keys[order], numpy.asarray(values, dtype="int64")[order]
+
+    def buckets(self, lemmas: numpy.ndarray) -> numpy.ndarray:
+        """The bucket of each lemma hash."""
+        if not len(self._keys):
+            return numpy.zeros(len(lemmas), dtype="int64")
+        at = numpy.minimum(numpy.searchsorted(self._keys, lemmas), len(self._keys) - 1)
+        return numpy.where(self._keys[at] == lemmas, self._values[at], 0)
+
+    @classmethod
+    def from_tsv(cls, path: Path) -> CueLexicon:
+        rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line)
+        return cls({lemma: float(share) for lemma, share in rows})
+
+    def to_tsv(self, path: Path) -> None:
+        path.write_text("".join(f"{k}\t{v:.4f}\n" for k, v in self.shares.items()), encoding="utf-8")
+
+
+def _cue_features(doc: Doc, lexicon: CueLexicon, heads, dep, lemma, sent_start) -> tuple:
+    """Where each token stands relative to the likely cues (by :class:`CueLexicon`) near it.
+
+    ``prior``: the token's own bucket. ``ancestor``: the nearest likely cue above it in the
+    parse, as (dependency of the branch it is in, cue bucket, side). ``nearby``: the nearest
+    likely cue of its sentence, as (cue's dependency, side, distance bucket, inside its subtree).
+    """
+    n = len(doc)
+    index = numpy.arange(n, dtype="int64")
+    prior = lexicon.buckets(lemma)
+    strong = prior >= CueLexicon.STRONG
+    ancestor = numpy.zeros(n, dtype="uint64")
+    found = numpy.zeros(n, dtype=bool)
+    child, above = index.copy(), heads.copy()
+    for _ in range(n):
+        hit = ~found & strong[above] & (above != child)
+        ancestor[hit] = dep[child[hit]] * numpy.uint64(16) + (
+            prior[above[hit]] * 2 + (index[hit] > above[hit])
+        )
+        found |= hit
+        move = ~found & (heads[above] != above)
+        if not move.any():
+            break
+        child, above = numpy.where(move, above, child), numpy.where(move, heads[above], above)
+    nearby = numpy.zeros(n, dtype="uint64")
+    cues = numpy.flatnonzero(strong)
+    if len(cues):
+        sent = numpy.cumsum(sent_start.view("int64") == 1)
+        at = numpy.searchsorted(cues, index)
+        before = cues[numpy.maximum(at - 1, 0)]
+        after = cues[numpy.minimum(at + (cues[numpy.minimum(at, len(cues) - 1)] == index), len(cues) - 1)]
+        use_after = numpy.abs(after - index) < numpy.abs(before - index)
+        cue = numpy.where(use_after, after, before)
+        ok = (cue != index) & (sent[cue] == sent)
+        edges = {int(c): (doc[int(c)].left_edge.i, doc[int(c)].right_edge.i) for c in cues}
+        left = numpy.array([edges[int(c)][0] for c in cue])
+        right = numpy.array([edges[int(c)][1] for c in cue])
+        inside = (left <= index) & (index <= right)
+        distance = numpy.digitize(numpy.abs(cue - index), (2, 3, 5, 8, 12, 20))
+        code = (index > cue) * 32 + distance * 2 + inside + 1
+        nearby = numpy.where(ok, dep[cue] * numpy.uint64(64) + code.astype("uint64"), 0).astype("uint64")
+    return prior.astype("uint64"), ancestor, nearby
+
+
+def doc_features(doc: Doc, lexicon: CueLexicon, names: list[str] | None = None) -> numpy.ndarray:
     """The token features of ``doc`` as a (tokens, :data:`FEATURES`) uint64 array.
 
     Computed on whole arrays (no per-token Python): ancestors are found by following the
     head array upwards, all tokens at once.
     """
     n = len(doc)
-    norm, shape, tag, dep, lemma, head = doc.to_array(_PARSE_ATTRS).T
+    norm, shape, tag, dep, lemma, head, sent_start, ent_type = doc.to_array(_PARSE_ATTRS).T
     index = numpy.arange(n, dtype="int64")
     heads = index + head.view("int64")
     root = heads.copy()
@@ -106,6 +186,7 @@ def doc_features(doc: Doc) -> numpy.ndarray:
         node = numpy.where(move, heads[node], node)
     governor = numpy.where(numpy.isin(dep[node], clause_deps), lemma[heads[node]], 0)
     side = numpy.sign(index - root) % 3  # 0 the root itself, 1 after it, 2 before it
+    cue_prior, cue_ancestor, cue_nearby = _cue_features(doc, lexicon, heads, dep, lemma, sent_start)
     columns = {
         "norm": norm,
         "shape": shape,
@@ -116,8 +197,13 @@ def doc_features(doc: Doc) -> numpy.ndarray:
         "root_lemma": lemma[root],
         "clause": dep[branch] * numpy.uint64(3) + side.astype("uint64"),
         "governor": governor,
+        "cue_prior": cue_prior,
+        "cue_ancestor": cue_ancestor,
+        "cue_nearby": cue_nearby,
+        "ent_type": ent_type,
     }
-    return numpy.stack([columns[name] for name, _ in FEATURES], axis=1).astype("uint64")
+    names = names or [name for name, _ in FEATURES]
+    return numpy.stack([columns[name] for name in names], axis=1).astype("uint64")
 
 
 FEATURES: tuple[tuple[str, int], ...] = (
@@ -130,13 +216,20 @@ FEATURES: tuple[tuple[str, int], ...] = (
     ("root_lemma", 2000),
     ("clause", 500),
     ("governor", 2000),
+    ("cue_prior", 8),
+    ("cue_ancestor", 2000),
+    ("cue_nearby", 2000),
+    ("ent_type", 50),
 )
 """The token features (see :func:`doc_features`) and their hash-embedding rows."""
 
 
-def _feature_forward(model: Model, docs: list[Doc], is_train: bool):
-    out = [model.ops.asarray(doc_features(doc), dtype="uint64") for doc in docs]
-    return out, lambda d_out: []
+def _feature_layer(lexicon: CueLexicon, names: list[str]) -> Model[list[Doc], list[Ints2d]]:
+    def forward(model: Model, docs: list[Doc], is_train: bool):
+        out = [model.ops.asarray(doc_features(doc, lexicon, names), dtype="uint64") for doc in docs]
+        return out, lambda d_out: []
+
+    return Model("attribution_features", forward)
 
 
 def _tensor_forward(model: Model, docs: list[Doc], is_train: bool):
@@ -152,42 +245,69 @@ def _tensor_forward(model: Model, docs: list[Doc], is_train: bool):
 
 def _sentence_lengths(doc: Doc) -> numpy.ndarray:
     starts = numpy.flatnonzero(doc.to_array(SENT_START).view("int64") == 1) if len(doc) else numpy.zeros(0)
+    return _lengths(starts, len(doc))
+
+
+def _paragraph_lengths(doc: Doc) -> numpy.ndarray:
+    starts = [t.i + 1 for t in doc if t.is_space and "\n" in t.text and t.i + 1 < len(doc)]
+    return _lengths(numpy.array(starts, dtype="int64"), len(doc))
+
+
+def _lengths(starts: numpy.ndarray, n: int) -> numpy.ndarray:
     if len(starts) == 0 or starts[0] != 0:
         starts = numpy.concatenate([[0], starts])
-    return numpy.diff(numpy.append(starts, len(doc))).astype("int32")
+    return numpy.diff(numpy.append(starts, n)).astype("int32")
 
 
-def with_sentence_max(layer: Model[list[Doc], list[Floats2d]]) -> Model[list[Doc], list[Floats2d]]:
-    """Append to each token vector the max-pool of its sentence's vectors (sentence-wide context)."""
-    return Model("with_sentence_max", _sentence_max_forward, init=_sentence_max_init, layers=[layer])
+def with_segment_max(
+    layer: Model[list[Doc], list[Floats2d]], segmenters: list[Callable[[Doc], numpy.ndarray]]
+) -> Model[list[Doc], list[Floats2d]]:
+    """Append to each token vector the max-pool of its segment's vectors, for each segmentation.
+
+    A segmenter gives the lengths of consecutive segments of a doc (sentences, paragraphs):
+    every token sees a summary of its whole sentence or paragraph, beyond any CNN window.
+    """
+    return Model(
+        "with_segment_max",
+        _segment_max_forward,
+        init=_segment_max_init,
+        layers=[layer],
+        attrs={"segmenters": segmenters},
+    )
 
 
-def _sentence_max_init(model: Model, X: list[Doc] | None = None, Y=None) -> None:
+def _segment_max_init(model: Model, X: list[Doc] | None = None, Y=None) -> None:
     model.layers[0].initialize(X=X)
 
 
-def _sentence_max_forward(model: Model, docs: list[Doc], is_train: bool):
+def _segment_max_forward(model: Model, docs: list[Doc], is_train: bool):
     ops = model.ops
+    segmenters = model.attrs["segmenters"]
     vectors, backprop_layer = model.layers[0](docs, is_train)
     outputs, saved = [], []
     for doc, x in zip(docs, vectors, strict=True):
-        lengths = ops.asarray1i(_sentence_lengths(doc))
-        if len(x) == 0:
-            outputs.append(ops.xp.hstack([x, x]))
-            saved.append((lengths, None))
-            continue
-        pooled, which = ops.reduce_max(x, lengths)
-        outputs.append(ops.xp.hstack([x, ops.xp.repeat(pooled, lengths, axis=0)]))
-        saved.append((lengths, which))
+        pools, doc_saved = [x], []
+        for segmenter in segmenters:
+            lengths = ops.asarray1i(segmenter(doc))
+            if len(x) == 0:
+                pools.append(x)
+                doc_saved.append((lengths, None))
+                continue
+            pooled, which = ops.reduce_max(x, lengths)
+            pools.append(ops.xp.repeat(pooled, lengths, axis=0))
+            doc_saved.append((lengths, which))
+        outputs.append(ops.xp.hstack(pools))
+        saved.append(doc_saved)
 
     def backprop(d_outputs: list[Floats2d]) -> list:
         d_vectors = []
-        for d_out, (lengths, which) in zip(d_outputs, saved, strict=True):
-            width = d_out.shape[1] // 2
+        for d_out, doc_saved in zip(d_outputs, saved, strict=True):
+            width = d_out.shape[1] // (len(doc_saved) + 1)
             d_x = ops.xp.ascontiguousarray(d_out[:, :width])
-            if which is not None:
-                d_pooled = ops.reduce_sum(ops.xp.ascontiguousarray(d_out[:, width:]), lengths)
-                d_x = d_x + ops.backprop_reduce_max(d_pooled, which, lengths)
+            for k, (lengths, which) in enumerate(doc_saved, start=1):
+                if which is not None:
+                    d_part = ops.xp.ascontiguousarray(d_out[:, k * width : (k + 1) * width])
+                    d_x = d_x + ops.backprop_reduce_max(ops.reduce_sum(d_part, lengths), which, lengths)
             d_vectors.append(d_x)
         return backprop_layer(d_vectors)
 
@@ -203,11 +323,22 @@ def build_attribution_tagger(
     depth: int = 2,
     window_size: int = 1,
     maxout_pieces: int = 3,
+    cue_lexicon: CueLexicon | None = None,
+    features: list[str] | None = None,
+    paragraph_pool: bool = False,
 ) -> Model[list[Doc], list[Floats2d]]:
-    """Features + ``doc.tensor`` -> Maxout -> window CNN -> + sentence max-pool -> Maxout -> softmax."""
-    embeds = [HashEmbed(embed_width, rows, column=i, seed=1000 + i) for i, (_, rows) in enumerate(FEATURES)]
-    features: Model[list[Doc], list[Ints2d]] = Model("attribution_features", _feature_forward)
-    embedded = chain(features, list2ragged(), with_array(concatenate(*embeds)), ragged2list())
+    """Features + ``doc.tensor`` -> Maxout -> window CNN -> + sentence (and paragraph) max-pool
+    -> Maxout -> softmax. ``features`` names the :data:`FEATURES` used (default: all).
+    """
+    names = features or [name for name, _ in FEATURES]
+    rows_of = dict(FEATURES)
+    embeds = [HashEmbed(embed_width, rows_of[name], column=i, seed=1000 + i) for i, name in enumerate(names)]
+    embedded = chain(
+        _feature_layer(cue_lexicon or CueLexicon({}), names),
+        list2ragged(),
+        with_array(concatenate(*embeds)),
+        ragged2list(),
+    )
     tensor = Model("doc_tensor", _tensor_forward, dims={"nO": tensor_width})
     encoder = chain(
         Maxout(width, normalize=True, dropout=0.1, nP=maxout_pieces),
@@ -215,4 +346,5 @@ def build_attribution_tagger(
     )
     tokens = chain(concatenate(tensor, embedded), with_array(encoder))
     output = chain(Maxout(width, normalize=True, dropout=0.1, nP=2), Softmax(n_labels))
-    return chain(with_sentence_max(tokens), with_array(output))
+    segmenters = [_sentence_lengths, _paragraph_lengths] if paragraph_pool else [_sentence_lengths]
+    return chain(with_segment_max(tokens, segmenters), with_array(output))
