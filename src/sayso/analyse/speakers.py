@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from sayso.analyse.data import table, words
-from sayso.analyse.entities import EntityInfo, is_role_word, media_name, strip_determiner
+from sayso.analyse.entities import NOT_NAMES, EntityInfo, is_role_word, media_name, strip_determiner
 from sayso.analyse.extensions import AttributionSpans
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -35,6 +35,7 @@ _THING_TYPES = {"organization", "media"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _AUTHOR_PREPS = {"by", "from", "of"}
 _AND = {"and", "&"}
+_NOT_A_SOURCE_POS = {"ADP", "DET", "PUNCT", "SCONJ", "PART", "AUX", "NUM", "SPACE", "ADV"}
 _NAME_PHRASE_POS = {"PROPN", "NOUN", "ADJ", "DET", "PART"}
 
 
@@ -69,14 +70,23 @@ class _Resolver:
     def _remember(self, position: int, entity: EntityInfo) -> None:
         bisect.insort(self.salient, (position, len(self.salient), entity))
 
-    def resolve(self, source: list[Span]) -> SourceInfo:
-        """The entities behind a (non-empty) source."""
+    def resolve(self, source: list[Span], cue: list[Span]) -> SourceInfo:
+        """The entities behind a (non-empty) source of the cue ``cue``."""
         span = source[0]
         root = span.root
         pronoun = table("pronouns.tsv").get(root.lower_) if root.pos_ == "PRON" or len(span) == 1 else None
         if pronoun is not None:
             entity = self._antecedent(root, pronoun)
             found = [entity] if entity else []
+        elif root.pos_ == "CCONJ":  # a source cut down to its "and": the names on both sides
+            found = list(
+                dict.fromkeys(
+                    [*self._coordinated(span, -1, joined=True), *self._coordinated(span, 1, joined=True)]
+                )
+            )
+        elif root.pos_ in _NOT_A_SOURCE_POS or root.ent_type_ in NOT_NAMES:  # "year": the cue's subject
+            subject = self._cue_subject(cue)
+            found = self._named(_subtree(subject), subject) if subject is not None else []
         else:
             found = self._named(span, root)
             if found and found[0].type == "person":
@@ -158,21 +168,30 @@ class _Resolver:
                     self._remember(name.start, entity)
                 return
 
-    def _coordinated(self, span: Span, step: int) -> list[EntityInfo]:
+    def _coordinated(self, span: Span, step: int, joined: bool = False) -> list[EntityInfo]:
         """People joined to a source by "and" just after (step 1) or before (-1) its span,
-        in text order ("[Kirby] and State Department spokesperson Ned Price")."""
+        in text order ("[Kirby] and State Department spokesperson Ned Price"); ``joined``: the
+        span is the "and" itself."""
         doc = self.doc
         i = span.end if step == 1 else span.start - 1
         people: list[EntityInfo] = []
-        if not (0 <= i < len(doc)) or doc[i].lower_ not in _AND:
-            return people
-        i += step
+        if not joined:
+            if not (0 <= i < len(doc)) or doc[i].lower_ not in _AND:
+                return people
+            i += step
         while 0 <= i < len(doc) and doc[i].pos_ in _NAME_PHRASE_POS and not doc[i].is_space:
             entity = self.of_token.get(i)
             if entity is not None and entity.type == "person" and entity not in people:
                 people.append(entity)
             i += step
         return people if step == 1 else people[::-1]
+
+    def _cue_subject(self, cue: list[Span]) -> Token | None:
+        """The grammatical subject of the cue's verb, if it has one."""
+        if not cue:
+            return None
+        verb = cue[0].root
+        return next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
 
     def _people_in(self, span: Span) -> list[EntityInfo]:
         """The people named in a span, in order, leaving out possessors ("Kirby's aide")."""
@@ -283,7 +302,7 @@ def resolve_sources(doc: Doc) -> list[SourceInfo]:
         if table("pronouns.tsv").get(source[0].root.lower_) == "self":
             speaking_self.append(i)
         else:
-            results[i] = resolver.resolve(source)
+            results[i] = resolver.resolve(source, [s for s in attributions[i].cue if len(s)])
     for i in speaking_self:
         results[i] = _enclosing_speaker(attributions, results, i)
         for entity in results[i].entities:
