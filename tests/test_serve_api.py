@@ -321,6 +321,14 @@ def test_a_write_through_the_server_shows_at_once_in_its_pages(tmp_path: Path) -
         assert "<b>1</b><span>articles</span>" in client.get("/").text
 
 
+def test_a_write_too_large_is_refused_before_its_body_is_read(ledger: Ledger) -> None:
+    client = TestClient(create_app(ledger, write_token=TOKEN))
+    headers = {**auth_header(), "Content-Type": "application/json", "Content-Length": str(2**40)}
+    response = client.post("/api/records", content=b"[]", headers=headers)
+    assert response.status_code == 413
+    assert "over the limit" in response.json()["error"]["message"]
+
+
 def test_a_malformed_record_is_refused_whole(tmp_path: Path) -> None:
     with open_ledger(str(tmp_path / "w.db")) as ledger:
         client = TestClient(create_app(ledger, write_token=TOKEN))

@@ -36,6 +36,14 @@ class Forbidden(ClientError):
     status = 403
 
 
+class LengthRequired(ClientError):
+    status = 411
+
+
+class TooLarge(ClientError):
+    status = 413
+
+
 class Unauthorized(ClientError):
     status = 401
     headers = {"WWW-Authenticate": "Bearer"}  # noqa: RUF012

@@ -15,7 +15,7 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +26,7 @@ from sayso.errors import InputError, SaysoError
 from sayso.read import ReadOptions
 from sayso.read.web import is_url
 from sayso.records import AnalysedArticle, Article
-from sayso.serve.errors import ClientError, Forbidden, Unauthorized
+from sayso.serve.errors import ClientError, Forbidden, LengthRequired, TooLarge, Unauthorized
 from sayso.store import IngestReport
 
 MAX_RECORDS = 100
@@ -35,6 +35,8 @@ MAX_INPUTS = 20
 """Uploaded files plus URLs per ``POST /api/ingest`` request."""
 MAX_UPLOAD_BYTES = ReadOptions().max_document_bytes
 """Largest uploaded file: the read stage's own limit on one document."""
+MAX_RECORDS_BYTES = 64 * 2**20
+"""Largest ``POST /api/records`` body."""
 
 
 def require_token(request: Request) -> None:
@@ -47,10 +49,27 @@ def require_token(request: Request) -> None:
         raise Unauthorized("a valid 'Authorization: Bearer <token>' header is required")
 
 
+def body_limit(limit: int) -> Callable[[Request], None]:
+    """A check that the request declares its body's length and that it is at most ``limit`` bytes."""
+
+    def check(request: Request) -> None:
+        length = request.headers.get("content-length", "")
+        if not length.isdigit():
+            raise LengthRequired("a Content-Length header is required")
+        if int(length) > limit:
+            raise TooLarge(f"request body over the limit of {limit / 2**20:g} MiB")
+
+    return check
+
+
 router = APIRouter(tags=["write"], dependencies=[Depends(require_token)])
 
 
-@router.post("/records", summary="Store pre-analysed records (SPEC shape); needs the write token")
+@router.post(
+    "/records",
+    summary="Store pre-analysed records (SPEC shape); needs the write token",
+    dependencies=[Depends(body_limit(MAX_RECORDS_BYTES))],
+)
 def store_records(
     request: Request,
     records: Annotated[
@@ -74,7 +93,11 @@ def store_records(
     return JSONResponse(report.to_dict())
 
 
-@router.post("/ingest", summary="Read, analyse and store uploaded files and URLs; needs the write token")
+@router.post(
+    "/ingest",
+    summary="Read, analyse and store uploaded files and URLs; needs the write token",
+    dependencies=[Depends(body_limit(MAX_INPUTS * (MAX_UPLOAD_BYTES + 2**16)))],
+)
 def ingest(
     request: Request,
     files: Annotated[list[UploadFile], File(description="article files, any input format sayso reads")] = [],  # noqa: B006
