@@ -7,7 +7,6 @@ written for these tests (``tests/fixtures/attribution``).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -135,6 +134,20 @@ def test_cue_without_a_source_in_its_sentence_keeps_no_source(sm):
     doc = sm("The tax plan is widely expected to pass.")
     [attr] = decode(doc, tag(doc, content=["The tax plan", "to pass"], cue="is widely expected"))
     assert texts(attr) == ([], ["is widely expected"], ["The tax plan", "to pass"])
+
+
+def test_closing_quote_mark_parsed_into_the_next_sentence_does_not_pull_the_quote_there(sm):
+    text = 'Price said: "We will act.\n\n"We will use every tool."\n\nIran has denied it.'
+    doc = sm(text)
+    tags = tag(
+        doc,
+        source=["Price", "Iran"],
+        cue=["said:", "has denied"],
+        content=['"We will act.', '"We will use every tool."', "it"],
+    )
+    attrs = decode(doc, tags)
+    assert [texts(a)[0] for a in attrs] == [["Price"], ["Iran"]]
+    assert attrs[0].content[-1].text == '"We will use every tool."'
 
 
 def test_cue_that_receives_no_content_is_dropped(sm):
@@ -270,4 +283,65 @@ def test_every_fixture_article_is_analysed_without_error(nlp):
     assert nlp('""""“”')._.attributions is not None
 
 
-WORD = re.compile(r"\w+")
+@pytest.fixture(scope="session")
+def drones(nlp) -> list[AttributionSpans]:
+    return nlp(fixture_text("drones.txt"))._.attributions
+
+
+def test_direct_quote_with_named_source_and_told_reporters(drones):
+    attr = find(drones, "Iran is now directly engaged on the ground")
+    assert "John Kirby" in source_text(attr) and cue_text(attr) == "told"
+
+
+def test_quote_split_around_said_keeps_both_parts_with_the_pronoun_source(drones):
+    attr = find(drones, "The drones are cheap")
+    assert source_text(attr) == "he" and cue_text(attr) == "said"
+    assert "Russia is using them against power stations" in " ".join(s.text for s in attr.content)
+
+
+def test_indirect_speech_with_a_partly_quoted_content(drones):
+    attr = find(drones, "the trainers were helping Russian pilots")
+    assert source_text(attr) == "Kirby" and cue_text(attr) == "said"
+
+
+def test_media_report_denial_refusal_and_anonymous_official(drones):
+    report = find(drones, "Iranian trainers were in Crimea")
+    assert source_text(report) == "The New York Times" and "reported" in cue_text(report)
+    denial = find(drones, "transferring drones to Russia")
+    assert source_text(denial) == "Iran" and "denied" in cue_text(denial)
+    refusal = find(drones, "to comment")
+    assert "Iranian mission" in source_text(refusal) and "declined" in cue_text(refusal)
+    assessment = find(drones, "We assess that Iran will continue")
+    assert source_text(assessment) == "a senior administration official"
+
+
+def test_quote_introduced_by_a_colon_runs_on_into_the_next_paragraph(drones):
+    attr = find(drones, "We will hold Iran accountable")
+    assert "Ned Price" in source_text(attr) and "said" in cue_text(attr)
+    assert "We will use every tool" in attr.content[-1].text
+
+
+def test_headline_accusation_belief_and_according_to(nlp):
+    attrs = nlp(fixture_text("headlines.txt"))._.attributions
+    headline = find(attrs, "I will build the wall")
+    assert source_text(headline) == "Trump" and cue_text(headline) == ":"
+    accusation = find(attrs, "Clinton of lying to Congress")
+    assert source_text(accusation) == "Republicans" and cue_text(accusation) == "accused"
+    belief = find(attrs, "the candidate will win Florida")
+    assert source_text(belief) == "Aides" and cue_text(belief) == "believe"
+    according = find(attrs, "the campaign spent $2 million")
+    assert source_text(according) == "the report" and cue_text(according).lower() == "according to"
+
+
+def test_doubled_single_quote_marks_of_the_new_york_times(nlp):
+    attrs = nlp(fixture_text("nyt_quotes.txt"))._.attributions
+    attr = find(attrs, "We're not going to let this stand")
+    assert source_text(attr) == "Mr. Obama" and cue_text(attr) == "said"
+
+
+def test_an_unclosed_quote_does_not_swallow_the_next_paragraphs(nlp):
+    attrs = nlp(fixture_text("unbalanced.txt"))._.attributions
+    assert source_text(find(attrs, "we will not vote for this bill")) == "The senator"
+    officials = find(attrs, "The vote is scheduled for Tuesday")
+    assert source_text(officials) == "officials" and "Nobody" not in officials.content[0].text
+    assert source_text(find(attrs, "Nobody expected it")) == "the mayor"

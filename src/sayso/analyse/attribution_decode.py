@@ -192,7 +192,7 @@ def _linked(doc: Doc, a: TagSpan, b: TagSpan) -> bool:
 def _group_for_content(
     doc: Doc, content: TagSpan, groups: list[_Group], sent_of: list[int], is_word: list[bool]
 ) -> _Group | None:
-    sents = _sents(content, sent_of)
+    sents = {sent_of[i] for i in range(content.start, content.end) if is_word[i]} or _sents(content, sent_of)
     local = [g for g in groups if _sents(g.cue, sent_of) & sents]
     if local:
         linked = [g for g in local if _linked(doc, g.cue, content)]
