@@ -93,6 +93,16 @@ def test_i_inside_a_quote_is_the_speaker_of_the_quote(port):
     assert by_source(port, "I").speakers == ["Peter Walsh"]
 
 
+def test_i_in_a_quote_running_on_to_the_next_paragraph_is_the_last_speaker(analyse_marked):
+    record = analyse_marked(
+        "Union negotiator Peter Walsh spoke after the vote. "
+        '"{q1|We will strike again}," {s1|Walsh} {c1|said}.\n\n'
+        '"{s2|I} {c2|promise} {q2|you this is not over}."'
+    )
+    assert by_source(record, "I").speakers == ["Peter Walsh"]
+    assert by_source(record, "I").stance == "promise"
+
+
 def test_unnamed_sources_are_anonymous_and_keep_their_own_words(bridge, port):
     for record, words in [
         (bridge, "city officials"),

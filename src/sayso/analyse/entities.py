@@ -168,10 +168,14 @@ def _is_full_name(name: Span) -> bool:
 
 
 def _is_name_word(token: Token) -> bool:
-    """A capitalised word that can be a surname here (not a sentence's first word unless a name)."""
+    """A capitalised word that can be a surname here: a sentence's first word only if tagged a
+    name or followed by a verb ("Trump said", not "Price increases")."""
     if not token.text[:1].isupper() or not token.is_alpha:
         return False
-    return token.pos_ == "PROPN" or bool(token.ent_type_) or not token.is_sent_start
+    if token.pos_ == "PROPN" or token.ent_type_ or not token.is_sent_start:
+        return True
+    following = token.nbor() if token.i + 1 < len(token.doc) else None
+    return following is not None and following.pos_ in {"VERB", "AUX"}
 
 
 def premodifier_role(name: Span) -> str | None:

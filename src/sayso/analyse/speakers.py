@@ -332,8 +332,9 @@ def _governing_speaker(attributions: list[AttributionSpans], results: list[Sourc
 
 
 def _enclosing_speaker(attributions: list[AttributionSpans], results: list[SourceInfo], i: int) -> SourceInfo:
-    """ "I"/"we": the speaker of the attribution whose content holds it, else of the nearest
-    attribution in the same paragraph (a quote whose attribution the model split)."""
+    """I/we: the speaker of the attribution whose content holds it, else of the nearest
+    attribution in the same paragraph (a quote whose attribution the model split), else of the
+    last attribution before it (a quote running on over paragraphs)."""
     pronoun = attributions[i].source[0]
     doc = pronoun.doc
     nearest: tuple[int, int] | None = None
@@ -348,6 +349,9 @@ def _enclosing_speaker(attributions: list[AttributionSpans], results: list[Sourc
                 nearest = (hi - lo, j)
     if nearest is not None:
         return results[nearest[1]]
+    earlier = [j for j, a in enumerate(attributions) if results[j].entities and _position(a) < pronoun.start]
+    if earlier:
+        return results[max(earlier, key=lambda j: _position(attributions[j]))]
     return SourceInfo(type="unknown", speakers=[pronoun.text])
 
 
