@@ -134,12 +134,17 @@ def search(db: Backend, q: SearchQuery, order: str = _NEWEST_FIRST) -> Page[Clai
         if claim_filter is _NOTHING:
             return Page([], 0, limit, offset)
         where, params = claim_filter
-        total = db.scalar(f"SELECT count(*) FROM attributions a WHERE {where}", params)
+        # the page and the total in one pass over the matches
         rows = db.all(
-            f"SELECT a.pk FROM attributions a WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            f"SELECT a.pk, count(*) OVER () FROM attributions a WHERE {where}"
+            f" ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return Page(_hits(db, [pk for (pk,) in rows]), total, limit, offset)
+        if rows:
+            total = rows[0][1]
+        else:  # a page past the end, or no match
+            total = db.scalar(f"SELECT count(*) FROM attributions a WHERE {where}", params) if offset else 0
+        return Page(_hits(db, [pk for pk, _ in rows]), total, limit, offset)
 
 
 def iter_claims(db: Backend, q: SearchQuery, batch_size: int) -> Iterator[ClaimHit]:
