@@ -352,6 +352,7 @@ def claim(record: AnalysedArticle, words: str) -> Attribution:
         ("transferring drones to Russia", ["Iran"], "organization", "deny"),
         ("largely academic at the moment", ["Ned Price"], "person", "assert"),
         ("imposed new sanctions on Iran", ["John Kirby"], "person", "assert"),
+        ("a request for comment", ["Iranian mission to the U.N."], "organization", "no-comment"),
     ],
 )
 def test_seed_each_claim_has_its_canonical_speaker_type_and_stance(seed, content, speakers, type, stance):

@@ -123,9 +123,9 @@ class _Resolver:
         if head in words("media_nouns.txt"):
             return [self._last_of({"media"}, span.start) or self._entity(_name(span), "media")]
         if head in words("organization_nouns.txt"):
-            named = self.of_token.get(_name_end(span))
-            if named is not None and named.type != "person":
-                return [named]  # "the engineering firm Calder & Webb"
+            named = self.of_token.get(root.i + 1)
+            if named is not None and named.type != "person" and self.of_token.get(_name_end(span)) is named:
+                return [named]  # "the engineering firm Calder & Webb", not "the mission to the U.N."
             if not any(t.pos_ == "PROPN" for t in span if t.i != root.i):
                 earlier = self._named_like(head, span.start)
                 if earlier is not None:
