@@ -25,7 +25,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The full parser; only the named command's module is imported."""
-    parser = argparse.ArgumentParser(prog="sayso", description="On whose say-so? A ledger of attributed claims.")
+    parser = argparse.ArgumentParser(
+        prog="sayso", description="On whose say-so? A ledger of attributed claims."
+    )
     parser.add_argument("--version", action="version", version=f"sayso {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
