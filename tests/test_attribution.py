@@ -150,6 +150,25 @@ def test_closing_quote_mark_parsed_into_the_next_sentence_does_not_pull_the_quot
     assert attrs[0].content[-1].text == '"We will use every tool."'
 
 
+def test_a_source_in_the_next_paragraph_never_serves_a_cue_even_where_the_parse_runs_on(sm):
+    text = (
+        "Asked how many troops were there, Kirby said, \u201cI don\u2019t have a number \u2026 What we"
+        " do know is that it is small.\u201d\n\nRussia has used drones in attacks, according to Kirby"
+        " and State Department spokesperson Ned Price."
+    )
+    doc = sm(text)
+    assert len(list(doc.sents)) == 1  # the parser runs the sentence on past the paragraph break
+    tags = tag(
+        doc,
+        source=["Kirby", "and"],
+        cue=["Asked", "said,", "according to"],
+        content=["how many troops were there", "\u201cI don", "Russia has used drones in attacks"],
+    )
+    sources = {a.cue[0].text: [s.text for s in a.source] for a in decode(doc, tags)}
+    assert sources["according to"] == ["and"]
+    assert sources["Asked"] == ["Kirby"]
+
+
 def test_cue_that_receives_no_content_is_dropped(sm):
     doc = sm("He said nothing.")
     assert decode(doc, tag(doc, source="He", cue="said")) == []

@@ -154,7 +154,11 @@ def _runs(tokens: list[int], is_word: list[bool], excluded: set[int], tagged: se
 
 
 def _sentence_ids(doc: Doc) -> list[int]:
-    """The sentence number of each token; a sentence of line breaks only is not counted."""
+    """The sentence number of each token; a sentence of line breaks only is not counted.
+
+    A line break always ends a sentence, even where the parser ran one on into the next
+    paragraph (after a closing quotation mark, say), so nothing is paired across paragraphs.
+    """
     ids = [0] * len(doc)
     if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
         return ids
@@ -162,8 +166,12 @@ def _sentence_ids(doc: Doc) -> list[int]:
     for sent in doc.sents:
         if n < 0 or not all(t.is_space for t in sent):
             n += 1
-        for i in range(sent.start, sent.end):
-            ids[i] = n
+        broken = False
+        for token in sent:
+            if broken and not token.is_space:
+                n, broken = n + 1, False
+            broken = broken or (token.is_space and "\n" in token.text)
+            ids[token.i] = n
     return ids
 
 
