@@ -169,6 +169,13 @@ def test_a_source_in_the_next_paragraph_never_serves_a_cue_even_where_the_parse_
     assert sources["Asked"] == ["Kirby"]
 
 
+def test_a_stray_one_or_two_word_content_tag_apart_from_the_rest_is_dropped(sm):
+    doc = sm("Romney said the plan would cut taxes for families, while rivals attacked the deal on Monday.")
+    tags = tag(doc, source="Romney", cue="said", content=["the plan would cut taxes for families", "deal"])
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ["the plan would cut taxes for families"]
+
+
 def test_cue_that_receives_no_content_is_dropped(sm):
     doc = sm("He said nothing.")
     assert decode(doc, tag(doc, source="He", cue="said")) == []

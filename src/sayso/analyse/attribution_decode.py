@@ -9,6 +9,8 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   nearest cue of a sentence it touches; a content span with no cue in its sentences (the
   next paragraph of a long quote) continues the last attribution before it if that one
   reaches the sentence just before, and is dropped otherwise;
+- a content piece of one or two words standing apart from the cue and the other pieces is a
+  stray tag, and dropped;
 - each sentence's part of a content is snapped to the parse subtree closest to it;
 - a source span serves the cues it is linked to in the parse, else the nearest cue of its
   sentence that has no linked source; one source may serve several cues ("X said ... and
@@ -29,6 +31,8 @@ from .extensions import AttributionSpans
 ROLES = ("SOURCE", "CUE", "CONTENT")
 SNAP_MIN_DICE = 0.8
 CONTINUATION_SENTENCES = 1
+FRAGMENT_WORDS = 3
+FRAGMENT_GAP = 3
 _WORD = re.compile(r"\w")
 
 
@@ -86,7 +90,7 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     for g in groups:
         if not g.contents:
             continue
-        g.contents = _snap_contents(doc, g, sent_of, is_word)
+        g.contents = _snap_contents(doc, _without_fragments(g, is_word), sent_of, is_word)
         out.append(
             AttributionSpans(
                 source=[doc[s.start : s.end] for s in g.sources],
@@ -95,6 +99,24 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
             )
         )
     return out
+
+
+def _without_fragments(group: _Group, is_word: list[bool]) -> _Group:
+    """The group less its stray content fragments: pieces of under :data:`FRAGMENT_WORDS` words
+    that stand apart (more than :data:`FRAGMENT_GAP` tokens) from the cue and every other piece."""
+    if len(group.contents) < 2:
+        return group
+    words = {id(c): sum(is_word[i] for i in range(c.start, c.end)) for c in group.contents}
+    if max(words.values()) < FRAGMENT_WORDS:
+        return group
+    group.contents = [
+        c
+        for c in group.contents
+        if words[id(c)] >= FRAGMENT_WORDS
+        or _gap(c, group.cue) <= FRAGMENT_GAP
+        or any(_gap(c, o) <= FRAGMENT_GAP for o in group.contents if o is not c)
+    ]
+    return group
 
 
 def _snap_contents(doc: Doc, group: _Group, sent_of: list[int], is_word: list[bool]) -> list[TagSpan]:
