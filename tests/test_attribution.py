@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy
 import pytest
 import spacy
 from spacy.language import Language
@@ -281,6 +282,34 @@ def test_first_annotator_rule_matches_the_shared_scorer():
 
 
 # ---------------------------------------------------------------- trained component
+
+
+def scores_for(pipe, doc: Doc, tags: list[str], sureness: float) -> numpy.ndarray:
+    """Tag probabilities giving each token its tag with probability ``sureness``, the rest to O."""
+    scores = numpy.zeros((len(doc), len(pipe.labels)), dtype="float32")
+    for i, t in enumerate(tags):
+        scores[i, pipe.labels.index(t)] += sureness
+        scores[i, pipe.labels.index("O")] += 1 - sureness
+    return scores
+
+
+def test_attributions_whose_content_the_model_doubts_are_dropped_but_refusals_are_kept(nlp):
+    pipe = nlp.get_pipe("sayso_attribution")
+    assert pipe.min_content_probability == 0.6
+    with nlp.select_pipes(disable=["sayso_attribution"]):
+        doc = nlp(
+            "Officials said the bridge would close. The mayor did not respond to a request for comment."
+        )
+    tags = tag(
+        doc,
+        source=["Officials", "The mayor"],
+        cue=["said", "did not respond to"],
+        content=["the bridge would close", "a request for comment"],
+    )
+    pipe.set_annotations([doc], [scores_for(pipe, doc, tags, 0.9)])
+    assert len(doc._.attributions) == 2
+    pipe.set_annotations([doc], [scores_for(pipe, doc, tags, 0.55)])
+    assert [texts(a)[1] for a in doc._.attributions] == [["did not respond to"]]
 
 
 def find(attrs: list[AttributionSpans], content_words: str) -> AttributionSpans:

@@ -81,10 +81,7 @@ def stance_of(attribution: AttributionSpans, source: SourceInfo) -> str:
     cue = [t for span in attribution.cue for t in span]
     if not cue:
         return "assert"
-    doc = cue[0].doc
-    after = doc[cue[-1].i + 1 : min(len(doc), cue[-1].i + 1 + _LOOKAHEAD)]
-    lemmas = " ".join(_lemma(t) for t in [*cue, *after] if not t.is_punct and not t.is_space)
-    if any(f" {phrase} " in f" {lemmas} " for phrase in words("no_comment.txt")):
+    if is_refusal(attribution):
         return "no-comment"
     cues = table("stance_cues.tsv")
     for token in cue:
@@ -92,6 +89,17 @@ def stance_of(attribution: AttributionSpans, source: SourceInfo) -> str:
             if key in cues:
                 return cues[key]
     return "assert"
+
+
+def is_refusal(attribution: AttributionSpans) -> bool:
+    """Whether the cue and the words right after it refuse to comment (``data/no_comment.txt``)."""
+    cue = [t for span in attribution.cue for t in span]
+    if not cue:
+        return False
+    doc = cue[0].doc
+    after = doc[cue[-1].i + 1 : min(len(doc), cue[-1].i + 1 + _LOOKAHEAD)]
+    lemmas = " ".join(_lemma(t) for t in [*cue, *after] if not t.is_punct and not t.is_space)
+    return any(f" {phrase} " in f" {lemmas} " for phrase in words("no_comment.txt"))
 
 
 def _lemma(token) -> str:
