@@ -80,12 +80,13 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     spans = tag_spans(doc, tags)
     sent_of = _sentence_ids(doc)
     is_word = [bool(_WORD.search(t.text)) for t in doc]
+    heads = [t.head.i for t in doc]
     groups = [_Group(s) for s in spans if s.role == "CUE"]
     for content in (s for s in spans if s.role == "CONTENT"):
-        group = _group_for_content(doc, content, groups, sent_of, is_word)
+        group = _group_for_content(heads, content, groups, sent_of, is_word)
         if group is not None:
             group.contents.append(content)
-    _assign_sources(doc, [s for s in spans if s.role == "SOURCE"], groups, sent_of)
+    _assign_sources(heads, [s for s in spans if s.role == "SOURCE"], groups, sent_of)
     out = []
     for g in groups:
         if not g.contents:
@@ -206,26 +207,20 @@ def _gap(a: TagSpan, b: TagSpan) -> int:
     return max(0, b.start - a.end, a.start - b.end)
 
 
-def _linked(doc: Doc, a: TagSpan, b: TagSpan) -> bool:
-    """Whether a dependency arc joins a token of ``a`` to a token of ``b``."""
-    for i in range(a.start, a.end):
-        head = doc[i].head.i
-        if b.start <= head < b.end:
-            return True
-    for i in range(b.start, b.end):
-        head = doc[i].head.i
-        if a.start <= head < a.end:
-            return True
-    return False
+def _linked(heads: list[int], a: TagSpan, b: TagSpan) -> bool:
+    """Whether a dependency arc joins a token of ``a`` to a token of ``b`` (``heads``: each token's head)."""
+    return any(b.start <= heads[i] < b.end for i in range(a.start, a.end)) or any(
+        a.start <= heads[i] < a.end for i in range(b.start, b.end)
+    )
 
 
 def _group_for_content(
-    doc: Doc, content: TagSpan, groups: list[_Group], sent_of: list[int], is_word: list[bool]
+    heads: list[int], content: TagSpan, groups: list[_Group], sent_of: list[int], is_word: list[bool]
 ) -> _Group | None:
     sents = {sent_of[i] for i in range(content.start, content.end) if is_word[i]} or _sents(content, sent_of)
     local = [g for g in groups if _sents(g.cue, sent_of) & sents]
     if local:
-        linked = [g for g in local if _linked(doc, g.cue, content)]
+        linked = [g for g in local if _linked(heads, g.cue, content)]
         return min(linked or local, key=lambda g: _gap(g.cue, content))
     # A quote running on past its cue's sentence: the last speaker goes on, if their cue or
     # content reaches the sentence just before.
@@ -242,9 +237,11 @@ def _last_token(group: _Group, limit: int) -> int:
     return max(s.end - 1 for s in [group.cue, *group.contents] if s.end <= limit)
 
 
-def _assign_sources(doc: Doc, sources: list[TagSpan], groups: list[_Group], sent_of: list[int]) -> None:
+def _assign_sources(
+    heads: list[int], sources: list[TagSpan], groups: list[_Group], sent_of: list[int]
+) -> None:
     for g in groups:
-        linked = [s for s in sources if _linked(doc, s, g.cue)]
+        linked = [s for s in sources if _linked(heads, s, g.cue)]
         if linked:
             g.sources.append(min(linked, key=lambda s: _gap(s, g.cue)))
     taken = {s for g in groups for s in g.sources}

@@ -336,7 +336,7 @@ def _enclosing_speaker(attributions: list[AttributionSpans], results: list[Sourc
     attribution in the same paragraph (a quote whose attribution the model split), else of the
     last attribution before it (a quote running on over paragraphs)."""
     pronoun = attributions[i].source[0]
-    doc = pronoun.doc
+    text = pronoun.doc.text  # built from the tokens at each access: once here, not per span
     nearest: tuple[int, int] | None = None
     for j, other in enumerate(attributions):
         if j == i or not results[j].entities:
@@ -345,7 +345,7 @@ def _enclosing_speaker(attributions: list[AttributionSpans], results: list[Sourc
             return results[j]
         for span in (s for role in other for s in role if len(s)):
             lo, hi = sorted((span.start_char, pronoun.start_char))
-            if "\n\n" not in doc.text[lo:hi] and (nearest is None or hi - lo < nearest[0]):
+            if "\n\n" not in text[lo:hi] and (nearest is None or hi - lo < nearest[0]):
                 nearest = (hi - lo, j)
     if nearest is not None:
         return results[nearest[1]]
