@@ -24,6 +24,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import HEAD, IDX, LENGTH
 from spacy.tokens import Doc
 
 from .extensions import AttributionSpans
@@ -33,7 +35,7 @@ SNAP_MIN_DICE = 0.8
 CONTINUATION_SENTENCES = 1
 FRAGMENT_WORDS = 3
 FRAGMENT_GAP = 3
-_WORD = re.compile(r"\w")
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,7 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     """Attributions found in ``doc`` given one role tag per token (see the module docstring)."""
     spans = tag_spans(doc, tags)
     sent_of = _sentence_ids(doc)
-    is_word = [bool(_WORD.search(t.text)) for t in doc]
-    heads = [t.head.i for t in doc]
+    is_word, heads = _words_and_heads(doc)
     groups = [_Group(s) for s in spans if s.role == "CUE"]
     for content in (s for s in spans if s.role == "CONTENT"):
         group = _group_for_content(heads, content, groups, sent_of, is_word)
@@ -174,6 +175,24 @@ def _runs(tokens: list[int], is_word: list[bool], excluded: set[int], tagged: se
             end += 1
         out.append(TagSpan("CONTENT", start, end))
     return out
+
+
+def _words_and_heads(doc: Doc) -> tuple[list[bool], list[int]]:
+    """Whether each token holds a word character (a scorer token), and each token's head index.
+
+    Read from whole arrays: creating a ``Token`` per index is what costs in a long article.
+    """
+    position = doc.to_array([IDX, LENGTH, HEAD]).astype("int64")
+    if not len(doc):
+        return [], []
+    text = doc.text
+    marks = numpy.zeros(len(text) + 1, dtype="int64")
+    for run in _WORDS.finditer(text):
+        marks[run.start()] += 1
+        marks[run.end()] -= 1
+    seen = numpy.concatenate([[0], numpy.cumsum(numpy.cumsum(marks)[:-1] > 0)])
+    start, end = position[:, 0], position[:, 0] + position[:, 1]
+    return (seen[end] > seen[start]).tolist(), (numpy.arange(len(doc)) + position[:, 2]).tolist()
 
 
 def _sentence_ids(doc: Doc) -> list[int]:
