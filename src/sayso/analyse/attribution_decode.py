@@ -50,6 +50,7 @@ class TagSpan:
 @dataclass
 class _Group:
     cue: TagSpan
+    cue_sents: set[int]
     sources: list[TagSpan] = field(default_factory=list)
     contents: list[TagSpan] = field(default_factory=list)
 
@@ -82,7 +83,7 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     spans = tag_spans(doc, tags)
     sent_of = _sentence_ids(doc)
     is_word, heads = _words_and_heads(doc)
-    groups = [_Group(s) for s in spans if s.role == "CUE"]
+    groups = [_Group(s, _sents(s, sent_of)) for s in spans if s.role == "CUE"]
     for content in (s for s in spans if s.role == "CONTENT"):
         group = _group_for_content(heads, content, groups, sent_of, is_word)
         if group is not None:
@@ -237,7 +238,7 @@ def _group_for_content(
     heads: list[int], content: TagSpan, groups: list[_Group], sent_of: list[int], is_word: list[bool]
 ) -> _Group | None:
     sents = {sent_of[i] for i in range(content.start, content.end) if is_word[i]} or _sents(content, sent_of)
-    local = [g for g in groups if _sents(g.cue, sent_of) & sents]
+    local = [g for g in groups if g.cue_sents & sents]
     if local:
         linked = [g for g in local if _linked(heads, g.cue, content)]
         return min(linked or local, key=lambda g: _gap(g.cue, content))
@@ -259,16 +260,22 @@ def _last_token(group: _Group, limit: int) -> int:
 def _assign_sources(
     heads: list[int], sources: list[TagSpan], groups: list[_Group], sent_of: list[int]
 ) -> None:
+    source_at = {i: k for k, s in enumerate(sources) for i in range(s.start, s.end)}
+    below: dict[int, set[int]] = {}  # token -> the sources holding a dependent of it
+    for i, k in source_at.items():
+        below.setdefault(heads[i], set()).add(k)
     for g in groups:
-        linked = [s for s in sources if _linked(heads, s, g.cue)]
+        cue = range(g.cue.start, g.cue.end)
+        linked = {source_at[heads[i]] for i in cue if heads[i] in source_at}
+        linked = linked.union(*(below.get(i, ()) for i in cue))
         if linked:
-            g.sources.append(min(linked, key=lambda s: _gap(s, g.cue)))
+            g.sources.append(min((sources[k] for k in sorted(linked)), key=lambda s: _gap(s, g.cue)))
     taken = {s for g in groups for s in g.sources}
+    source_sents = [_sents(s, sent_of) for s in sources]
     for g in groups:
         if g.sources:
             continue
-        cue_sents = _sents(g.cue, sent_of)
-        local = [s for s in sources if _sents(s, sent_of) & cue_sents]
+        local = [s for s, sents in zip(sources, source_sents, strict=True) if sents & g.cue_sents]
         free = [s for s in local if s not in taken] or local
         if free:
             g.sources.append(min(free, key=lambda s: _gap(s, g.cue)))
