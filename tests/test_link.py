@@ -5,7 +5,7 @@ from __future__ import annotations
 from sayso.link.claims import SAME_CONTENT, content_words, same_content
 from sayso.link.names import name_key, person_key
 from sayso.link.outlets import outlet_identity
-from sayso.link.speakers import Candidate, choose_full_name, speaker_identity
+from sayso.link.speakers import Candidate, choose_full_name, distinct_roles, speaker_identity
 
 KIRBY = Candidate(
     1, "John Kirby", frozenset({"White House National Security Council spokesperson"}), frozenset({7})
@@ -93,3 +93,12 @@ def test_two_claims_are_the_same_story_when_most_words_of_the_shorter_are_shared
     assert same_content(content_words("Russia said"), content_words("Russia denied it")) == 0, (
         "one word is no story"
     )
+
+
+def test_a_speakers_roles_drop_those_another_role_already_says():
+    roles = ["transport commissioner", "city transport commissioner", "Transport Commissioner", "Mayor"]
+    assert distinct_roles(roles) == ["Mayor", "city transport commissioner"]
+    assert distinct_roles(["White House spokesperson", "State Department spokesperson"]) == [
+        "State Department spokesperson",
+        "White House spokesperson",
+    ]

@@ -71,6 +71,19 @@ def role_words(roles: Iterable[str]) -> frozenset[str]:
     return frozenset(w for role in roles for w in name_key(role).split() if w not in _ROLE_FILLER)
 
 
+def distinct_roles(roles: Iterable[str]) -> list[str]:
+    """The roles, sorted, less those another one already says: the same words in other case, or
+    the last words of a longer role ("transport commissioner" beside "city transport commissioner")."""
+    keyed = {}
+    for role in sorted(roles):
+        keyed.setdefault(tuple(name_key(role).split()), role)
+    return [
+        role
+        for key, role in keyed.items()
+        if not any(len(other) > len(key) and other[-len(key) :] == key for other in keyed)
+    ]
+
+
 def choose_full_name(
     roles: Iterable[str], outlet_id: int | None, candidates: Sequence[Candidate]
 ) -> Candidate | None:

@@ -12,6 +12,7 @@ from sayso.errors import UsageError
 from sayso.link.claims import DENYING_STANCES, SAME_CONTENT, content_words, same_content
 from sayso.link.names import name_key, person_key
 from sayso.link.outlets import outlet_identity
+from sayso.link.speakers import distinct_roles
 from sayso.records import AnalysedArticle, Attribution, Entity, Region, Role, Source
 from sayso.store import _schema
 from sayso.store._fts import FtsQuery
@@ -421,7 +422,7 @@ def _speaker_summary(db: Backend, row: tuple) -> SpeakerSummary:
         type=type,
         claims=claims,
         articles=n_articles,
-        roles=sorted(roles),
+        roles=distinct_roles(roles),
         outlets=sorted(o for (o,) in outlets),
         aliases=sorted(a for a in aliases if a != name),
         first_seen=first,
