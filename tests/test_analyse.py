@@ -171,6 +171,16 @@ def test_a_sourceless_participle_cue_shares_the_speaker_of_its_governing_cue(bri
     assert saying.speakers == ["A spokesperson for the mayor"]
 
 
+def test_a_question_put_to_a_speaker_is_not_theirs(analyse_marked):
+    record = analyse_marked(
+        "Pentagon spokesperson Dana Reyes spoke on Friday.\n\n"
+        "{c1|Asked} {q1|how many ships would sail}, {s2|Reyes} {c2|said} {q2|the number was classified}."
+    )
+    asked, said = record.attributions
+    assert (asked.stance, asked.speakers, asked.source.spans) == ("question", [], [])
+    assert said.speakers == ["Dana Reyes"]
+
+
 def test_source_entity_points_into_the_entities_and_mentions_are_offsets_of_names(bridge):
     ids = {e.id: e for e in bridge.entities}
     for attribution in bridge.attributions:

@@ -167,7 +167,20 @@ def test_a_source_in_the_next_paragraph_never_serves_a_cue_even_where_the_parse_
     )
     sources = {a.cue[0].text: [s.text for s in a.source] for a in decode(doc, tags)}
     assert sources["according to"] == ["and"]
-    assert sources["Asked"] == ["Kirby"]
+    assert sources["said,"] == ["Kirby"]
+    assert sources["Asked"] == []  # a question put to Kirby, not his
+
+
+def test_a_question_put_to_the_speaker_takes_no_source_but_a_coordinated_cue_shares_one(sm):
+    doc = sm("Asked about the talks, Price said they had stalled and added that Iran was to blame.")
+    tags = tag(
+        doc,
+        source="Price",
+        cue=["Asked", "said", "added"],
+        content=["about the talks", "they had stalled", "that Iran was to blame"],
+    )
+    sources = {a.cue[0].text: [s.text for s in a.source] for a in decode(doc, tags)}
+    assert sources == {"Asked": [], "said": ["Price"], "added": ["Price"]}
 
 
 def test_a_stray_one_or_two_word_content_tag_apart_from_the_rest_is_dropped(sm):

@@ -14,7 +14,8 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
 - each sentence's part of a content is snapped to the parse subtree closest to it;
 - a source span serves the cues it is linked to in the parse, else the nearest cue of its
   sentence that has no linked source; one source may serve several cues ("X said ... and
-  added ..."); a cue with no source in its sentence keeps none (PolNeAR's no-source case);
+  added ..."), but not a question put to its speaker ("Asked ..., X said"); a cue with no
+  source in its sentence keeps none (PolNeAR's no-source case);
 - a cue that receives no content is dropped.
 """
 
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy
 from spacy.attrs import HEAD, IDX, LENGTH
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from .extensions import AttributionSpans
 
@@ -88,7 +89,7 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
         group = _group_for_content(heads, content, groups, sent_of, is_word)
         if group is not None:
             group.contents.append(content)
-    _assign_sources(heads, [s for s in spans if s.role == "SOURCE"], groups, sent_of)
+    _assign_sources(doc, heads, [s for s in spans if s.role == "SOURCE"], groups, sent_of)
     out = []
     for g in groups:
         if not g.contents:
@@ -178,6 +179,20 @@ def _runs(tokens: list[int], is_word: list[bool], excluded: set[int], tagged: se
     return out
 
 
+def is_put_to(token: Token) -> bool:
+    """Whether a cue word is a participle opening an adverbial clause ("Asked about the talks,
+    Price said ..."): the question is put to the speaker of the main clause, not theirs.
+
+    The small parser often tags such a participle as a past tense (VBD); without a subject of
+    its own it is still one.
+    """
+    return (
+        token.dep_ == "advcl"
+        and token.tag_ in ("VBN", "VBD")
+        and not any(child.dep_ in ("nsubj", "nsubjpass") for child in token.children)
+    )
+
+
 def _words_and_heads(doc: Doc) -> tuple[list[bool], list[int]]:
     """Whether each token holds a word character (a scorer token), and each token's head index.
 
@@ -258,7 +273,7 @@ def _last_token(group: _Group, limit: int) -> int:
 
 
 def _assign_sources(
-    heads: list[int], sources: list[TagSpan], groups: list[_Group], sent_of: list[int]
+    doc: Doc, heads: list[int], sources: list[TagSpan], groups: list[_Group], sent_of: list[int]
 ) -> None:
     source_at = {i: k for k, s in enumerate(sources) for i in range(s.start, s.end)}
     below: dict[int, set[int]] = {}  # token -> the sources holding a dependent of it
@@ -276,6 +291,6 @@ def _assign_sources(
         if g.sources:
             continue
         local = [s for s, sents in zip(sources, source_sents, strict=True) if sents & g.cue_sents]
-        free = [s for s in local if s not in taken] or local
+        free = [s for s in local if s not in taken] or ([] if is_put_to(doc[g.cue.start]) else local)
         if free:
             g.sources.append(min(free, key=lambda s: _gap(s, g.cue)))

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from sayso.analyse.attribution_decode import is_put_to
 from sayso.analyse.data import table, words
 from sayso.analyse.entities import NOT_NAMES, EntityInfo, is_role_word, media_name, strip_determiner
 from sayso.analyse.extensions import AttributionSpans
@@ -318,9 +319,9 @@ def resolve_sources(doc: Doc) -> list[SourceInfo]:
 
 def _governing_speaker(attributions: list[AttributionSpans], results: list[SourceInfo], i: int) -> SourceInfo:
     """A sourceless cue that depends on another attribution's cue ("denied ..., saying ...")
-    shares that attribution's speakers."""
+    shares that attribution's speakers, unless it is a question put to them ("Asked ...")."""
     cue = [t for span in attributions[i].cue for t in span]
-    if not cue:
+    if not cue or is_put_to(cue[0]):
         return results[i]
     cue_of = {t.i: j for j, other in enumerate(attributions) if j != i for span in other.cue for t in span}
     token = cue[0]
