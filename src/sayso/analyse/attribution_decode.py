@@ -94,7 +94,8 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     for g in groups:
         if not g.contents:
             continue
-        g.contents = _snap_contents(doc, _without_fragments(g, is_word), sent_of, is_word)
+        g.contents = _without_fragments(g, is_word)
+        g.contents = _snap_contents(doc, g, sent_of, is_word)
         out.append(
             AttributionSpans(
                 source=[doc[s.start : s.end] for s in g.sources],
@@ -105,22 +106,19 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     return out
 
 
-def _without_fragments(group: _Group, is_word: list[bool]) -> _Group:
-    """The group less its stray content fragments: pieces of under :data:`FRAGMENT_WORDS` words
+def _without_fragments(group: _Group, is_word: list[bool]) -> list[TagSpan]:
+    """The group's contents less stray fragments: pieces of under :data:`FRAGMENT_WORDS` words
     that stand apart (more than :data:`FRAGMENT_GAP` tokens) from the cue and every other piece."""
-    if len(group.contents) < 2:
-        return group
     words = {id(c): sum(is_word[i] for i in range(c.start, c.end)) for c in group.contents}
-    if max(words.values()) < FRAGMENT_WORDS:
-        return group
-    group.contents = [
+    if len(group.contents) < 2 or max(words.values()) < FRAGMENT_WORDS:
+        return group.contents
+    return [
         c
         for c in group.contents
         if words[id(c)] >= FRAGMENT_WORDS
         or _gap(c, group.cue) <= FRAGMENT_GAP
         or any(_gap(c, o) <= FRAGMENT_GAP for o in group.contents if o is not c)
     ]
-    return group
 
 
 def _snap_contents(doc: Doc, group: _Group, sent_of: list[int], is_word: list[bool]) -> list[TagSpan]:
