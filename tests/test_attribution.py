@@ -195,16 +195,27 @@ def test_cue_that_receives_no_content_is_dropped(sm):
     assert decode(doc, tag(doc, source="He", cue="said")) == []
 
 
-def test_inside_tag_after_another_role_starts_a_new_span_and_spaces_never_break_one(sm):
-    doc = sm("Officials said the plan\n\nwould fail.")
-    tags = ["I-SOURCE", "I-CUE", "I-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT", "I-CONTENT", "O"]
-    assert [t.text for t in doc] == ["Officials", "said", "the", "plan", "\n\n", "would", "fail", "."]
+def test_inside_tag_after_another_role_starts_a_new_span_spaces_continue_one_line_breaks_end_it(sm):
+    doc = sm("Officials said the plan  would fail\n\nby June.")
+    words = ["Officials", "said", "the", "plan", " ", "would", "fail", "\n\n", "by", "June", "."]
+    assert [t.text for t in doc] == words
+    tags = ["I-SOURCE", "I-CUE", *["I-CONTENT"] * 8, "O"]
     spans = tag_spans(doc, tags)
     assert [(s.role, doc[s.start : s.end].text) for s in spans] == [
         ("SOURCE", "Officials"),
         ("CUE", "said"),
-        ("CONTENT", "the plan\n\nwould fail"),
+        ("CONTENT", "the plan  would fail"),
+        ("CONTENT", "by June"),
     ]
+
+
+def test_unquoted_words_after_a_quote_s_paragraph_are_not_its_continuation(sm):
+    doc = sm('Kirby said: "The drones are dangerous."\n\nThe Pentagon has sent more ships.')
+    tags = tag(
+        doc, source="Kirby", cue="said:", content=['"The drones are dangerous."', "The Pentagon has sent"]
+    )
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ['"The drones are dangerous."']
 
 
 def test_char_spans_are_offsets_into_the_text(sm):

@@ -6,9 +6,9 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
 - every cue span starts one attribution (PolNeAR: each attribution has a cue, nearly always
   in a sentence its content touches);
 - a content span goes to the cue it is linked to in the dependency parse, else to the
-  nearest cue of a sentence it touches; a content span with no cue in its sentences (the
-  next paragraph of a long quote) continues the last attribution before it if that one
-  reaches the sentence just before, and is dropped otherwise;
+  nearest cue of a sentence it touches; a quoted content span with no cue in its sentences
+  (the next paragraph of a long quote) continues the last attribution before it if that one
+  reaches the sentence just before; other contents without a cue are dropped;
 - a content piece of one or two words standing apart from the cue and the other pieces is a
   stray tag, and dropped;
 - each sentence's part of a content is snapped to the parse subtree closest to it;
@@ -37,6 +37,7 @@ CONTINUATION_SENTENCES = 1
 FRAGMENT_WORDS = 3
 FRAGMENT_GAP = 3
 _WORDS = re.compile(r"\w+")
+_QUOTE_MARK = re.compile(r"``|''|[\"“”]")
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,16 @@ class _Group:
 def tag_spans(doc: Doc, tags: Sequence[str]) -> list[TagSpan]:
     """Role spans of a BIO tag sequence; an ``I-`` tag after another role starts a span.
 
-    Whitespace tokens continue the span around them but never start or end one.
+    Whitespace tokens continue the span around them but never start one; a line break ends
+    one (a paragraph's content is its own piece, paired by its own sentences).
     """
     spans: list[TagSpan] = []
     role, start, end = None, 0, 0
     for i, tag in enumerate(tags):
         if doc[i].is_space:
+            if role is not None and "\n" in doc[i].text:
+                spans.append(TagSpan(role, start, end))
+                role = None
             continue
         new_role = None if tag == "O" else tag[2:]
         if role is not None and (new_role != role or tag.startswith("B-")):
@@ -86,7 +91,7 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     is_word, heads = _words_and_heads(doc)
     groups = [_Group(s, _sents(s, sent_of)) for s in spans if s.role == "CUE"]
     for content in (s for s in spans if s.role == "CONTENT"):
-        group = _group_for_content(heads, content, groups, sent_of, is_word)
+        group = _group_for_content(doc, heads, content, groups, sent_of, is_word)
         if group is not None:
             group.contents.append(content)
     _assign_sources(doc, heads, [s for s in spans if s.role == "SOURCE"], groups, sent_of)
@@ -136,7 +141,7 @@ def _snap_contents(doc: Doc, group: _Group, sent_of: list[int], is_word: list[bo
             if is_word[i]:
                 parts.setdefault(sent_of[i], set()).add(i)
     chosen: set[int] = set()
-    for part in parts.values():
+    for sent, part in parts.items():
         best, best_dice = part, SNAP_MIN_DICE
         tried = set()
         for i in part | {doc[i].head.i for i in part}:
@@ -144,7 +149,7 @@ def _snap_contents(doc: Doc, group: _Group, sent_of: list[int], is_word: list[bo
             if edges in tried:
                 continue
             tried.add(edges)
-            subtree = {j for j in range(*edges) if is_word[j] and j not in excluded}
+            subtree = {j for j in range(*edges) if is_word[j] and j not in excluded and sent_of[j] == sent}
             dice = 2 * len(subtree & part) / (len(subtree) + len(part)) if subtree else 0.0
             if dice > best_dice:
                 best, best_dice = subtree, dice
@@ -248,7 +253,12 @@ def _linked(heads: list[int], a: TagSpan, b: TagSpan) -> bool:
 
 
 def _group_for_content(
-    heads: list[int], content: TagSpan, groups: list[_Group], sent_of: list[int], is_word: list[bool]
+    doc: Doc,
+    heads: list[int],
+    content: TagSpan,
+    groups: list[_Group],
+    sent_of: list[int],
+    is_word: list[bool],
 ) -> _Group | None:
     sents = {sent_of[i] for i in range(content.start, content.end) if is_word[i]} or _sents(content, sent_of)
     local = [g for g in groups if g.cue_sents & sents]
@@ -256,7 +266,9 @@ def _group_for_content(
         linked = [g for g in local if _linked(heads, g.cue, content)]
         return min(linked or local, key=lambda g: _gap(g.cue, content))
     # A quote running on past its cue's sentence: the last speaker goes on, if their cue or
-    # content reaches the sentence just before.
+    # content reaches the sentence just before. Unquoted words there are someone else's.
+    if not _QUOTE_MARK.search(doc[max(0, content.start - 1) : content.end].text):
+        return None
     before = [g for g in groups if g.cue.end <= content.start]
     if before:
         last = max(before, key=lambda g: _last_token(g, content.start))
