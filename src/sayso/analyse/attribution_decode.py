@@ -15,7 +15,8 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
 - a source span serves the cues it is linked to in the parse, else the nearest cue of its
   sentence that has no linked source; one source may serve several cues ("X said ... and
   added ..."), but not a question put to its speaker ("Asked ..., X said"); a cue with no
-  source in its sentence keeps none (PolNeAR's no-source case);
+  source in its sentence takes the untagged subject of its verb ("The mission did not
+  respond ..."), else keeps none (PolNeAR's no-source case);
 - a cue that receives no content is dropped.
 """
 
@@ -95,6 +96,9 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
         if group is not None:
             group.contents.append(content)
     _assign_sources(doc, heads, [s for s in spans if s.role == "SOURCE"], groups, sent_of)
+    for g in groups:
+        if not g.sources and g.contents:
+            g.sources = _subject_of_cue(doc, g)
     out = []
     for g in groups:
         if not g.contents:
@@ -109,6 +113,20 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
             )
         )
     return out
+
+
+def _subject_of_cue(doc: Doc, group: _Group) -> list[TagSpan]:
+    """The untagged subject of a cue's verb ("The mission did not respond to ..."), as its source."""
+    cue = range(group.cue.start, group.cue.end)
+    verbs = [doc[i] for i in cue if doc[i].head.i not in cue or doc[i].head.i == i]
+    taken = {i for s in [group.cue, *group.contents] for i in range(s.start, s.end)}
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON") and child.i not in taken:
+                span = range(child.left_edge.i, child.right_edge.i + 1)
+                if not taken.intersection(span):
+                    return [TagSpan("SOURCE", span.start, span.stop)]
+    return []
 
 
 def _without_fragments(group: _Group, is_word: list[bool]) -> list[TagSpan]:

@@ -22,14 +22,29 @@ AFTER_ATTRIBUTION = ("sayso_entities", "sayso_speakers", "sayso_stance")
 
 MODES: dict[str, dict] = {
     "fast": {},  # the shipped attribution tagger over the small model's tok2vec
+    # its tag probabilities mixed 0.3 / 0.7 with the fine-tuned MiniLM's (transformer_tagger);
+    # weight and threshold: the best of scripts/tune_attribution.py --mode accurate
+    "accurate": {"transformer_weight": 0.7, "min_content_probability": 0.6},
 }
-"""Analysis modes -> the ``sayso_attribution`` config they use. ``fast`` is the default."""
+"""Analysis modes -> the ``sayso_attribution`` config they use.
+
+``fast`` is the default: ``accurate`` finds more attributions with better bounds (PolNeAR dev,
+README) at about half the speed, and needs the ``accurate`` extra (torch, transformers).
+"""
 
 
 def build_nlp(mode: str = "fast") -> Language:
     """The full analysis pipeline for ``mode`` (one of :data:`MODES`)."""
     if mode not in MODES:
         raise UsageError(f"unknown analysis mode {mode!r} (choose from {', '.join(MODES)})")
+    if MODES[mode].get("transformer_weight"):
+        try:
+            import torch  # noqa: F401
+            import transformers  # noqa: F401
+        except ImportError as error:
+            raise UsageError(
+                f"the {mode} mode needs torch and transformers ({error}): pip install 'sayso[accurate]'"
+            ) from None
     nlp = spacy.load(BASE_MODEL)
     nlp.add_pipe("sayso_attribution", config=MODES[mode])
     for name in AFTER_ATTRIBUTION:

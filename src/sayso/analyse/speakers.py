@@ -73,7 +73,7 @@ class _Resolver:
 
     def resolve(self, source: list[Span], cue: list[Span]) -> SourceInfo:
         """The entities behind a (non-empty) source of the cue ``cue``."""
-        span = source[0]
+        span = _phrase_of(source[0])
         root = span.root
         pronoun = table("pronouns.tsv").get(root.lower_) if root.pos_ == "PRON" or len(span) == 1 else None
         if pronoun is not None:
@@ -275,6 +275,16 @@ class _Resolver:
 def _name_end(span: Span) -> int:
     """The index of the span's last word (punctuation and possessives left out)."""
     return strip_determiner(span).end - 1 if len(strip_determiner(span)) else span.end - 1
+
+
+def _phrase_of(span: Span) -> Span:
+    """The noun phrase a tagged source names: the span less its words outside its root's subtree
+    ("The Biden administration earlier this year accused": "The Biden administration"), or for a
+    lone modifier, the phrase of its noun ("Iranian": "The Iranian mission to the U.N.")."""
+    root = span.root
+    if len(span) == 1 and root.dep_ in ("amod", "compound") and root.head.pos_ in ("NOUN", "PROPN"):
+        return _subtree(root.head)
+    return span.doc[max(span.start, root.left_edge.i) : min(span.end, root.right_edge.i + 1)]
 
 
 def _subtree(token: Token) -> Span:

