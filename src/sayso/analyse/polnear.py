@@ -21,6 +21,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 ROLES = ("source", "cue", "content")
+TAGS = sorted([f"{p}-{role.upper()}" for p in "BI" for role in ROLES] + ["O"])
+"""Every tag :func:`token_tags` gives (``B-CONTENT``, ``B-CUE``, ... ``O``), in sorted order."""
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t|$)")
 _E_LINE = re.compile(r"^(E\d+)\t(.*)$")
 

@@ -121,8 +121,8 @@ def windows(
             if len(ids) + len(token_pieces) > MAX_PIECES:
                 out.append(Window(ids, owners))
                 ids, owners = [], []
-            ids = ids + token_pieces
-            owners = owners + [i] + [-1] * (len(token_pieces) - 1)
+            ids.extend(token_pieces)
+            owners.extend([i] + [-1] * (len(token_pieces) - 1))
     if ids:
         out.append(Window(ids, owners))
     for window in out:
@@ -136,19 +136,26 @@ def windows(
 def batches(
     tokenizer: PreTrainedTokenizerBase, items: Sequence[Window], size: int = BATCH_WINDOWS
 ) -> Iterator[tuple[Sequence[Window], torch.Tensor, torch.Tensor, torch.Tensor]]:
-    """Padded tensors (ids, attention mask, labels) of ``size`` windows at a time, with the windows."""
+    """``size`` windows at a time, with their :func:`padded` tensors."""
     for k in range(0, len(items), size):
         chunk = items[k : k + size]
-        width = max(len(w.ids) for w in chunk)
-        ids = torch.full((len(chunk), width), tokenizer.pad_token_id)
-        mask = torch.zeros((len(chunk), width), dtype=torch.long)
-        labels = torch.full((len(chunk), width), -100)
-        for j, window in enumerate(chunk):
-            ids[j, : len(window.ids)] = torch.tensor(window.ids)
-            mask[j, : len(window.ids)] = 1
-            if window.labels is not None:
-                labels[j, : len(window.labels)] = torch.tensor(window.labels)
-        yield chunk, ids, mask, labels
+        yield chunk, *padded(tokenizer, chunk)
+
+
+def padded(
+    tokenizer: PreTrainedTokenizerBase, chunk: Sequence[Window]
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The windows as padded tensors: wordpiece ids, attention mask, labels (-100 where none)."""
+    width = max(len(w.ids) for w in chunk)
+    ids = torch.full((len(chunk), width), tokenizer.pad_token_id)
+    mask = torch.zeros((len(chunk), width), dtype=torch.long)
+    labels = torch.full((len(chunk), width), -100)
+    for j, window in enumerate(chunk):
+        ids[j, : len(window.ids)] = torch.tensor(window.ids)
+        mask[j, : len(window.ids)] = 1
+        if window.labels is not None:
+            labels[j, : len(window.labels)] = torch.tensor(window.labels)
+    return ids, mask, labels
 
 
 class TransformerRoleTagger:
@@ -185,7 +192,7 @@ class TransformerRoleTagger:
         with torch.inference_mode():
             for k in range(0, len(items), BATCH_WINDOWS):
                 chunk = items[k : k + BATCH_WINDOWS]
-                _, ids, mask, _ = next(batches(self.tokenizer, [w for _, w in chunk], len(chunk)))
+                ids, mask, _ = padded(self.tokenizer, [w for _, w in chunk])
                 scores = torch.softmax(self.model(ids, mask), -1).numpy()
                 for j, (n, window) in enumerate(chunk):
                     owners = numpy.array(window.owners)
