@@ -139,6 +139,21 @@ def test_cue_without_a_source_in_its_sentence_keeps_no_source(sm):
     assert texts(attr) == ([], ["is widely expected"], ["The tax plan", "to pass"])
 
 
+def test_the_object_of_according_to_is_all_source_and_none_of_it_content(sm):
+    doc = sm(
+        "According to a report by the engineering firm Calder & Webb, inspectors found cracks in the cables."
+    )
+    tags = tag(
+        doc,
+        cue="According to",
+        source="a report by",
+        content="the engineering firm Calder & Webb, inspectors found cracks in the cables",
+    )
+    [attr] = decode(doc, tags)
+    assert texts(attr)[0] == ["a report by the engineering firm Calder & Webb"]
+    assert texts(attr)[2] == ["inspectors found cracks in the cables"]
+
+
 def test_cue_without_a_tagged_source_takes_the_untagged_subject_of_its_verb(sm):
     doc = sm("The Iranian mission to the U.N. did not immediately respond to a request for comment.")
     [attr] = decode(doc, tag(doc, cue="did not immediately respond to", content="a request for comment"))

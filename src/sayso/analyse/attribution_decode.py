@@ -16,7 +16,9 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   sentence that has no linked source; one source may serve several cues ("X said ... and
   added ..."), but not a question put to its speaker ("Asked ..., X said"); a cue with no
   source in its sentence takes the untagged subject of its verb ("The mission did not
-  respond ..."), else keeps none (PolNeAR's no-source case);
+  respond ..."), else keeps none (PolNeAR's no-source case); the object of a prepositional
+  cue ("According to a report by X, ...") is all source where the source is tagged in it and
+  the content runs into it;
 - a cue that receives no content is dropped.
 """
 
@@ -99,6 +101,7 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     for g in groups:
         if not g.sources and g.contents:
             g.sources = _subject_of_cue(doc, g)
+        _cue_object_as_source(doc, g, is_word)
     out = []
     for g in groups:
         if not g.contents:
@@ -113,6 +116,30 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
             )
         )
     return out
+
+
+def _cue_object_as_source(doc: Doc, group: _Group, is_word: list[bool]) -> None:
+    """A prepositional cue's object phrase that the source is tagged in and the content runs into
+    ("According to a report by | the firm Calder & Webb, inspectors ...") is all source."""
+    cue = range(group.cue.start, group.cue.end)
+    objects = [c for i in cue for c in doc[i].children if c.dep_ == "pobj" and c.i not in cue]
+    if len(objects) != 1 or len(group.sources) != 1:
+        return
+    phrase = range(objects[0].left_edge.i, objects[0].right_edge.i + 1)
+    overlapped = any(c.start < phrase.stop and phrase.start < c.end for c in group.contents)
+    if group.sources[0].start not in phrase or not overlapped:
+        return
+    group.sources = [TagSpan("SOURCE", phrase.start, phrase.stop)]
+    kept = []
+    for content in group.contents:
+        start = content.start
+        if phrase.start <= start < phrase.stop:
+            start = next((i for i in range(phrase.stop, content.end) if is_word[i]), content.end)
+        if start < content.end and not (content.start < phrase.start < content.end):
+            kept.append(TagSpan("CONTENT", start, content.end))
+        elif start < content.end:
+            kept.append(content)
+    group.contents = kept
 
 
 def _subject_of_cue(doc: Doc, group: _Group) -> list[TagSpan]:
