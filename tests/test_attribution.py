@@ -213,6 +213,45 @@ def test_a_stray_one_or_two_word_content_tag_apart_from_the_rest_is_dropped(sm):
     assert texts(attr)[2] == ["the plan would cut taxes for families"]
 
 
+def test_a_lone_word_beside_the_content_is_dropped_but_a_subject_split_by_the_cue_is_kept(sm):
+    doc = sm("Democrats cheered on Friday, hoping to retain the White House next year.")
+    tags = tag(
+        doc, source="Democrats", cue="cheered", content=["hoping", "to retain the White House next year"]
+    )
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ["to retain the White House next year"]
+    doc = sm("Trump, aides say, will visit Ohio next week.")
+    tags = tag(doc, source="aides", cue="say", content=["Trump", "will visit Ohio next week"])
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ["Trump", "will visit Ohio next week"]
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "cue", "rest"),
+    [
+        (
+            "Senator Sanders is expected to win the primary in Vermont.",
+            "Senator Sanders",
+            "is expected",
+            "to win the primary in Vermont",
+        ),
+        (
+            "He seems to have learned a great deal from the campaign.",
+            "He",
+            "seems",
+            "to have learned a great deal from the campaign",
+        ),
+    ],
+)
+def test_the_subject_of_a_passive_or_raising_cue_is_content_and_there_is_no_source(
+    sm, text, subject, cue, rest
+):
+    doc = sm(text)
+    [attr] = decode(doc, tag(doc, source=subject, cue=cue, content=rest))
+    assert texts(attr)[0] == []
+    assert texts(attr)[2] == [subject, rest]
+
+
 def test_cue_that_receives_no_content_is_dropped(sm):
     doc = sm("He said nothing.")
     assert decode(doc, tag(doc, source="He", cue="said")) == []

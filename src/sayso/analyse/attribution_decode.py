@@ -10,7 +10,10 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   (the next paragraph of a long quote) continues the last attribution before it if that one
   reaches the sentence just before; other contents without a cue are dropped;
 - a content piece of one or two words standing apart from the cue and the other pieces is a
-  stray tag, and dropped;
+  stray tag, and dropped, as is a lone word beside a longer piece unless it is a subject, a
+  pronoun, a name or a wh-word (content split by its cue: "Trump, aides say, will ...");
+- the subject of a passive or raising cue ("X is expected to ...", "X seems to ...") is
+  content, not source (PolNeAR train: 600 such subjects are content, 106 the source);
 - each sentence's part of a content is snapped to the parse subtree closest to it;
 - a source span serves the cues it is linked to in the parse, else the nearest cue of its
   sentence that has no linked source; one source may serve several cues ("X said ... and
@@ -99,6 +102,8 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
             group.contents.append(content)
     _assign_sources(doc, heads, [s for s in spans if s.role == "SOURCE"], groups, sent_of)
     for g in groups:
+        if g.contents:
+            _passive_subject_as_content(doc, g)
         if not g.sources and g.contents:
             g.sources = _subject_of_cue(doc, g)
         _cue_object_as_source(doc, g, is_word)
@@ -106,8 +111,9 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     for g in groups:
         if not g.contents:
             continue
-        g.contents = _without_fragments(g, is_word)
+        g.contents = _without_fragments(doc, g, is_word)
         g.contents = _snap_contents(doc, g, sent_of, is_word)
+        g.contents = _without_fragments(doc, g, is_word)
         out.append(
             AttributionSpans(
                 source=[doc[s.start : s.end] for s in g.sources],
@@ -142,6 +148,30 @@ def _cue_object_as_source(doc: Doc, group: _Group, is_word: list[bool]) -> None:
     group.contents = kept
 
 
+RAISING_CUES = frozenset(["seem", "appear"])
+
+
+def _passive_subject_as_content(doc: Doc, group: _Group) -> None:
+    """The subject of a passive or raising cue is part of the content, not its source
+    ("Sanders | is expected | to win", "He | seems | to have ...": PolNeAR marks no source)."""
+    cue = range(group.cue.start, group.cue.end)
+    subjects = [
+        child
+        for i in cue
+        for child in doc[i].children
+        if child.i not in cue
+        and (child.dep_ == "nsubjpass" or (child.dep_ == "nsubj" and doc[i].lemma_ in RAISING_CUES))
+    ]
+    if len(subjects) != 1 or len(group.sources) != 1:
+        return
+    phrase = range(subjects[0].left_edge.i, subjects[0].right_edge.i + 1)
+    source = group.sources[0]
+    if not (phrase.start <= source.start and source.end <= phrase.stop):
+        return
+    group.sources = []
+    group.contents.append(TagSpan("CONTENT", phrase.start, phrase.stop))
+
+
 def _subject_of_cue(doc: Doc, group: _Group) -> list[TagSpan]:
     """The untagged subject of a cue's verb ("The mission did not respond to ..."), as its source."""
     cue = range(group.cue.start, group.cue.end)
@@ -149,26 +179,47 @@ def _subject_of_cue(doc: Doc, group: _Group) -> list[TagSpan]:
     taken = {i for s in [group.cue, *group.contents] for i in range(s.start, s.end)}
     for verb in verbs:
         for child in verb.children:
-            if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN", "PRON") and child.i not in taken:
+            if (
+                child.dep_ == "nsubj"
+                and child.pos_ in ("NOUN", "PROPN", "PRON")
+                and child.i not in taken
+                and verb.lemma_ not in RAISING_CUES
+            ):
                 span = range(child.left_edge.i, child.right_edge.i + 1)
                 if not taken.intersection(span):
                     return [TagSpan("SOURCE", span.start, span.stop)]
     return []
 
 
-def _without_fragments(group: _Group, is_word: list[bool]) -> list[TagSpan]:
+def _without_fragments(doc: Doc, group: _Group, is_word: list[bool]) -> list[TagSpan]:
     """The group's contents less stray fragments: pieces of under :data:`FRAGMENT_WORDS` words
-    that stand apart (more than :data:`FRAGMENT_GAP` tokens) from the cue and every other piece."""
+    that stand apart (more than :data:`FRAGMENT_GAP` tokens) from the cue and every other piece,
+    and lone words beside a longer piece unless they can open a content split by its cue
+    (a pronoun or name: "Trump, aides say, will ...", a wh-word: "which, he said, ...")."""
     words = {id(c): sum(is_word[i] for i in range(c.start, c.end)) for c in group.contents}
     if len(group.contents) < 2 or max(words.values()) < FRAGMENT_WORDS:
         return group.contents
-    return [
-        c
-        for c in group.contents
-        if words[id(c)] >= FRAGMENT_WORDS
-        or _gap(c, group.cue) <= FRAGMENT_GAP
-        or any(_gap(c, o) <= FRAGMENT_GAP for o in group.contents if o is not c)
-    ]
+
+    def kept(c: TagSpan) -> bool:
+        if words[id(c)] >= FRAGMENT_WORDS:
+            return True
+        if words[id(c)] == 1 and not _opens_split_content(doc, c, is_word):
+            return False
+        return _gap(c, group.cue) <= FRAGMENT_GAP or any(
+            _gap(c, o) <= FRAGMENT_GAP for o in group.contents if o is not c
+        )
+
+    return [c for c in group.contents if kept(c)]
+
+
+def _opens_split_content(doc: Doc, piece: TagSpan, is_word: list[bool]) -> bool:
+    """Whether a one-word piece is a subject, a pronoun, a name or a wh-word."""
+    word = next(doc[i] for i in range(piece.start, piece.end) if is_word[i])
+    return (
+        word.dep_ in ("nsubj", "nsubjpass")
+        or word.pos_ in ("PRON", "PROPN")
+        or word.tag_ in ("WDT", "WP", "WP$", "WRB")
+    )
 
 
 def _snap_contents(doc: Doc, group: _Group, sent_of: list[int], is_word: list[bool]) -> list[TagSpan]:
