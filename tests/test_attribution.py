@@ -252,6 +252,13 @@ def test_the_subject_of_a_passive_or_raising_cue_is_content_and_there_is_no_sour
     assert texts(attr)[2] == [subject, rest]
 
 
+def test_a_modifier_of_the_cue_before_it_is_not_content(sm):
+    doc = sm("On Thursday, Clinton said that the plan would fail.")
+    tags = tag(doc, source="Clinton", cue="said", content=["On Thursday", "that the plan would fail"])
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ["that the plan would fail"]
+
+
 def test_cue_that_receives_no_content_is_dropped(sm):
     doc = sm("He said nothing.")
     assert decode(doc, tag(doc, source="He", cue="said")) == []
