@@ -259,6 +259,17 @@ def test_a_modifier_of_the_cue_before_it_is_not_content(sm):
     assert texts(attr)[2] == ["that the plan would fail"]
 
 
+def test_a_content_a_word_or_two_short_of_a_parse_subtree_grows_to_it_but_tagged_words_are_never_cut(sm):
+    doc = sm("Price said that Iran had sent drones to Russia last year.")
+    tags = tag(doc, source="Price", cue="said", content="Iran had sent drones to Russia last")
+    [grown] = decode(doc, tags)
+    assert texts(grown)[2] == ["that Iran had sent drones to Russia last year"]
+    doc = sm("On Monday Romney praised Fields for pursuing charges in the case.")
+    tags = tag(doc, source="Romney", cue="praised", content="Fields for pursuing charges in the case")
+    [kept] = decode(doc, tags)
+    assert texts(kept)[2] == ["Fields for pursuing charges in the case"]
+
+
 def test_cue_that_receives_no_content_is_dropped(sm):
     doc = sm("He said nothing.")
     assert decode(doc, tag(doc, source="He", cue="said")) == []

@@ -15,7 +15,8 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
 - the cue's modifiers before it ("On Thursday, | he said ...") are not content;
 - the subject of a passive or raising cue ("X is expected to ...", "X seems to ...") is
   content, not source (PolNeAR train: 600 such subjects are content, 106 the source);
-- each sentence's part of a content is snapped to the parse subtree closest to it;
+- each sentence's part of a content grows to the parse subtree that holds it, where that adds
+  only a word or two;
 - a source span serves the cues it is linked to in the parse, else the nearest cue of its
   sentence that has no linked source; one source may serve several cues ("X said ... and
   added ..."), but not a question put to its speaker ("Asked ..., X said"); a cue with no
@@ -246,12 +247,13 @@ def _opens_split_content(doc: Doc, piece: TagSpan, is_word: list[bool]) -> bool:
 
 
 def _snap_contents(doc: Doc, group: _Group, sent_of: list[int], is_word: list[bool]) -> list[TagSpan]:
-    """The content, each sentence's part replaced by the closest syntactic subtree.
+    """The content, each sentence's part grown to the closest syntactic subtree that holds it.
 
     Annotated contents are mostly whole constituents (a ``that``-clause, a quoted sentence),
-    while tagged ones are often a few tokens off; a part is replaced when a subtree of one of
-    its tokens (or of their heads), less the cue and source, has a Dice of at least
-    :data:`SNAP_MIN_DICE` with it.
+    while tagged ones often miss a word or two at an edge; a part is replaced by the smallest
+    subtree of one of its tokens (or of their heads), less the cue and source, that holds the
+    whole part, when their Dice is above :data:`SNAP_MIN_DICE`. Tagged words are never cut
+    (held-out train articles, content strict F1: accurate 0.582 -> 0.596, fast 0.522 -> 0.523).
     """
     excluded = {i for s in [group.cue, *group.sources] for i in range(s.start, s.end)}
     parts: dict[int, set[int]] = {}
@@ -269,7 +271,9 @@ def _snap_contents(doc: Doc, group: _Group, sent_of: list[int], is_word: list[bo
                 continue
             tried.add(edges)
             subtree = {j for j in range(*edges) if is_word[j] and j not in excluded and sent_of[j] == sent}
-            dice = 2 * len(subtree & part) / (len(subtree) + len(part)) if subtree else 0.0
+            if not subtree >= part:
+                continue
+            dice = 2 * len(part) / (len(subtree) + len(part))
             if dice > best_dice:
                 best, best_dice = subtree, dice
         chosen |= best
