@@ -206,6 +206,18 @@ def test_a_question_put_to_the_speaker_takes_no_source_but_a_coordinated_cue_sha
     assert sources == {"Asked": [], "said": ["Price"], "added": ["Price"]}
 
 
+def test_a_passive_cue_does_not_share_the_source_of_another_cue(sm):
+    doc = sm("Price said the talks had stalled, and the deal was widely seen as dead.")
+    tags = tag(
+        doc,
+        source="Price",
+        cue=["said", "was widely seen as"],
+        content=["the talks had stalled", "the deal", "dead"],
+    )
+    sources = {a.cue[0].text: [s.text for s in a.source] for a in decode(doc, tags)}
+    assert sources == {"said": ["Price"], "was widely seen as": []}
+
+
 def test_a_stray_one_or_two_word_content_tag_apart_from_the_rest_is_dropped(sm):
     doc = sm("Romney said the plan would cut taxes for families, while rivals attacked the deal on Monday.")
     tags = tag(doc, source="Romney", cue="said", content=["the plan would cut taxes for families", "deal"])

@@ -19,7 +19,8 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   only a word or two;
 - a source span serves the cues it is linked to in the parse, else the nearest cue of its
   sentence that has no linked source; one source may serve several cues ("X said ... and
-  added ..."), but not a question put to its speaker ("Asked ..., X said"); a cue with no
+  added ..."), but not a question put to its speaker ("Asked ..., X said") nor a passive cue
+  ("... and the deal was seen as dead"); a cue with no
   source in its sentence takes the untagged subject of its verb ("The mission did not
   respond ..."), else keeps none (PolNeAR's no-source case); the object of a prepositional
   cue ("According to a report by X, ...") is all source where the source is tagged in it and
@@ -319,6 +320,13 @@ def is_put_to(token: Token) -> bool:
     )
 
 
+def _is_passive(doc: Doc, cue: TagSpan) -> bool:
+    """Whether a cue is a passive verb ("Sanders was declared the winner")."""
+    return any(
+        child.dep_ in ("auxpass", "nsubjpass") for i in range(cue.start, cue.end) for child in doc[i].children
+    )
+
+
 def _words_and_heads(doc: Doc) -> tuple[list[bool], list[int]]:
     """Whether each token holds a word character (a scorer token), and each token's head index.
 
@@ -424,6 +432,7 @@ def _assign_sources(
         if g.sources:
             continue
         local = [s for s, sents in zip(sources, source_sents, strict=True) if sents & g.cue_sents]
-        free = [s for s in local if s not in taken] or ([] if is_put_to(doc[g.cue.start]) else local)
+        shares = not (is_put_to(doc[g.cue.start]) or _is_passive(doc, g.cue))
+        free = [s for s in local if s not in taken] or (local if shares else [])
         if free:
             g.sources.append(min(free, key=lambda s: _gap(s, g.cue)))
