@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from sayso.analyse.attribution import attribution_char_spans
 from sayso.analyse.attribution_decode import decode, tag_spans
-from sayso.analyse.attribution_model import FEATURES, CueLexicon, _quote_states, doc_features
+from sayso.analyse.attribution_model import FEATURES, CueLexicon, doc_features, quote_states
 from sayso.analyse.extensions import AttributionSpans
 from sayso.analyse.pipeline import MODES
 from sayso.analyse.polnear import GoldAttribution, parse_ann, token_tags
@@ -301,6 +301,18 @@ def test_inside_tag_after_another_role_starts_a_new_span_spaces_continue_one_lin
     ]
 
 
+def test_the_later_sentences_of_a_quote_continue_it_though_they_hold_no_quotation_mark(sm):
+    doc = sm('Price said: "We will act. We will use every tool. Iran will pay."')
+    tags = tag(
+        doc,
+        source="Price",
+        cue="said:",
+        content=['"We will act.', "We will use every tool.", 'Iran will pay."'],
+    )
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ['"We will act.', "We will use every tool.", 'Iran will pay."']
+
+
 def test_unquoted_words_after_a_quote_s_paragraph_are_not_its_continuation(sm):
     doc = sm('Kirby said: "The drones are dangerous."\n\nThe Pentagon has sent more ships.')
     tags = tag(
@@ -325,13 +337,13 @@ def test_char_spans_are_offsets_into_the_text(sm):
 )
 def test_straight_curly_and_doubled_quote_marks_all_delimit_a_quote(sm, text):
     doc = sm(text)
-    states = dict(zip([t.text for t in doc], _quote_states(doc), strict=True))
+    states = dict(zip([t.text for t in doc], quote_states(doc), strict=True))
     assert (states["said"], states["yes"], states["to"]) == (0, 1, 0)
 
 
 def test_an_unbalanced_quote_mark_only_affects_its_own_paragraph(sm):
     doc = sm(fixture_text("unbalanced.txt"))
-    states = _quote_states(doc)
+    states = quote_states(doc)
     inside = {t.text for t, s in zip(doc, states, strict=True) if s == 1}
     assert "bill" in inside
     assert "Tuesday" not in inside and "officials" not in inside

@@ -38,6 +38,7 @@ import numpy
 from spacy.attrs import HEAD, IDX, LENGTH
 from spacy.tokens import Doc, Token
 
+from .attribution_model import quote_states
 from .extensions import AttributionSpans
 
 ROLES = ("SOURCE", "CUE", "CONTENT")
@@ -46,7 +47,6 @@ CONTINUATION_SENTENCES = 1
 FRAGMENT_WORDS = 3
 FRAGMENT_GAP = 3
 _WORDS = re.compile(r"\w+")
-_QUOTE_MARK = re.compile(r"``|''|[\"“”]")
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,9 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     sent_of = _sentence_ids(doc)
     is_word, heads = _words_and_heads(doc)
     groups = [_Group(s, _sents(s, sent_of)) for s in spans if s.role == "CUE"]
+    quoted = quote_states(doc) > 0
     for content in (s for s in spans if s.role == "CONTENT"):
-        group = _group_for_content(doc, heads, content, groups, sent_of, is_word)
+        group = _group_for_content(heads, content, groups, sent_of, is_word, quoted)
         if group is not None:
             group.contents.append(content)
     _assign_sources(doc, heads, [s for s in spans if s.role == "SOURCE"], groups, sent_of)
@@ -384,12 +385,12 @@ def _linked(heads: list[int], a: TagSpan, b: TagSpan) -> bool:
 
 
 def _group_for_content(
-    doc: Doc,
     heads: list[int],
     content: TagSpan,
     groups: list[_Group],
     sent_of: list[int],
     is_word: list[bool],
+    quoted: numpy.ndarray,
 ) -> _Group | None:
     sents = {sent_of[i] for i in range(content.start, content.end) if is_word[i]} or _sents(content, sent_of)
     local = [g for g in groups if g.cue_sents & sents]
@@ -397,8 +398,9 @@ def _group_for_content(
         linked = [g for g in local if _linked(heads, g.cue, content)]
         return min(linked or local, key=lambda g: _gap(g.cue, content))
     # A quote running on past its cue's sentence: the last speaker goes on, if their cue or
-    # content reaches the sentence just before. Unquoted words there are someone else's.
-    if not _QUOTE_MARK.search(doc[max(0, content.start - 1) : content.end].text):
+    # content reaches the sentence just before. Words outside quotation marks there are
+    # someone else's; a later sentence of the same quote has no mark of its own.
+    if not quoted[max(0, content.start - 1) : content.end].any():
         return None
     before = [g for g in groups if g.cue.end <= content.start]
     if before:

@@ -39,7 +39,7 @@ TOGGLING_QUOTES = frozenset({'"', "''"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "conj", "relcl", "pcomp"})
 
 
-def _quote_states(doc: Doc) -> numpy.ndarray:
+def quote_states(doc: Doc) -> numpy.ndarray:
     """Per token: 0 outside double quotes, 1 inside, 2 holding an opening mark, 3 a closing one.
 
     Marks are found in the text, so a mark glued to a word counts. The state is reset at each
@@ -192,7 +192,7 @@ def doc_features(doc: Doc, lexicon: CueLexicon, names: list[str] | None = None) 
         "shape": shape,
         "tag": tag,
         "dep": dep,
-        "quote": _quote_states(doc),
+        "quote": quote_states(doc),
         "head_lemma": lemma[heads],
         "root_lemma": lemma[root],
         "clause": dep[branch] * numpy.uint64(3) + side.astype("uint64"),
