@@ -97,9 +97,10 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     """Attributions found in ``doc`` given one role tag per token (see the module docstring)."""
     spans = tag_spans(doc, tags)
     sent_of = _sentence_ids(doc)
-    is_word, heads = _words_and_heads(doc)
+    text = doc.text
+    is_word, heads = _words_and_heads(doc, text)
     groups = [_Group(s, _sents(s, sent_of)) for s in spans if s.role == "CUE"]
-    quoted = quote_states(doc) > 0
+    quoted = quote_states(doc, text) > 0
     for content in (s for s in spans if s.role == "CONTENT"):
         group = _group_for_content(heads, content, groups, sent_of, is_word, quoted)
         if group is not None:
@@ -328,7 +329,7 @@ def _is_passive(doc: Doc, cue: TagSpan) -> bool:
     )
 
 
-def _words_and_heads(doc: Doc) -> tuple[list[bool], list[int]]:
+def _words_and_heads(doc: Doc, text: str) -> tuple[list[bool], list[int]]:
     """Whether each token holds a word character (a scorer token), and each token's head index.
 
     Read from whole arrays: creating a ``Token`` per index is what costs in a long article.
@@ -336,7 +337,6 @@ def _words_and_heads(doc: Doc) -> tuple[list[bool], list[int]]:
     position = doc.to_array([IDX, LENGTH, HEAD]).astype("int64")
     if not len(doc):
         return [], []
-    text = doc.text
     marks = numpy.zeros(len(text) + 1, dtype="int64")
     for run in _WORDS.finditer(text):
         marks[run.start()] += 1

@@ -39,14 +39,15 @@ TOGGLING_QUOTES = frozenset({'"', "''"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "conj", "relcl", "pcomp"})
 
 
-def quote_states(doc: Doc) -> numpy.ndarray:
+def quote_states(doc: Doc, text: str | None = None) -> numpy.ndarray:
     """Per token: 0 outside double quotes, 1 inside, 2 holding an opening mark, 3 a closing one.
 
     Marks are found in the text, so a mark glued to a word counts. The state is reset at each
     line break: an unbalanced mark only affects its paragraph. ``''`` both opens and closes
-    (as in the New York Times' texts), like the straight ``"``.
+    (as in the New York Times' texts), like the straight ``"``. ``text``: ``doc.text``, where
+    the caller has it (spaCy builds it anew from the tokens on each access).
     """
-    text = doc.text
+    text = doc.text if text is None else text
     starts, ends, kinds = [], [], []
     inside, last = False, 0
     for m in QUOTE_MARKS.finditer(text):
