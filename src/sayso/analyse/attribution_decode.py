@@ -46,6 +46,10 @@ SNAP_MIN_DICE = 0.8
 CONTINUATION_SENTENCES = 1
 FRAGMENT_WORDS = 3
 FRAGMENT_GAP = 3
+RAISING_CUES = frozenset(["seem", "appear"])
+"""Cues whose subject belongs to the content ("He seems to ..."), as a passive cue's does."""
+CUE_MODIFIERS = frozenset(["prep", "advmod", "npadvmod", "advcl"])
+"""Dependencies of a cue's modifiers ("On Thursday, he said"), never content before the cue."""
 _WORDS = re.compile(r"\w+")
 
 
@@ -154,9 +158,6 @@ def _cue_object_as_source(doc: Doc, group: _Group, is_word: list[bool]) -> None:
     group.contents = kept
 
 
-RAISING_CUES = frozenset(["seem", "appear"])
-
-
 def _passive_subject_as_content(doc: Doc, group: _Group) -> None:
     """The subject of a passive or raising cue is part of the content, not its source
     ("Sanders | is expected | to win", "He | seems | to have ...": PolNeAR marks no source)."""
@@ -201,7 +202,7 @@ def _without_fragments(doc: Doc, group: _Group, is_word: list[bool]) -> list[Tag
     """The group's contents less stray fragments: pieces of under :data:`FRAGMENT_WORDS` words
     that stand apart (more than :data:`FRAGMENT_GAP` tokens) from the cue and every other piece,
     and lone words beside a longer piece unless they can open a content split by its cue
-    (a pronoun or name: "Trump, aides say, will ...", a wh-word: "which, he said, ...")."""
+    (a subject, pronoun or name: "Trump, aides say, will ...", a wh-word: "which, he said, ...")."""
     words = {id(c): sum(is_word[i] for i in range(c.start, c.end)) for c in group.contents}
     if len(group.contents) < 2 or max(words.values()) < FRAGMENT_WORDS:
         return group.contents
@@ -216,9 +217,6 @@ def _without_fragments(doc: Doc, group: _Group, is_word: list[bool]) -> list[Tag
         )
 
     return [c for c in group.contents if kept(c)]
-
-
-CUE_MODIFIERS = frozenset(["prep", "advmod", "npadvmod", "advcl"])
 
 
 def _without_cue_modifiers(doc: Doc, group: _Group, is_word: list[bool]) -> list[TagSpan]:
