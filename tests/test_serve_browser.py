@@ -123,6 +123,8 @@ def test_search_open_an_article_see_highlights_and_follow_a_speaker(page: object
     expect(detail.locator("[data-field=stance]")).to_have_text("deny")
     expect(detail.locator("[data-field=type]")).to_have_text("organization")
 
+    # The keyboard walk below scrolls the text: a mouse left over it would hover other claims.
+    page.mouse.move(0, 0)
     page.keyboard.press("Escape")
     expect(detail.locator(".hint")).to_be_visible()  # no claim chosen: a hint, no empty fields
     expect(detail.locator("dl")).to_be_hidden()
