@@ -29,7 +29,7 @@ MODES: dict[str, dict] = {
 """Analysis modes -> the ``sayso_attribution`` config they use.
 
 ``fast`` is the default: ``accurate`` finds more attributions with better bounds (PolNeAR dev,
-README) at about half the speed, and needs the ``accurate`` extra (torch, transformers).
+README) at about a third of the speed, and needs the ``accurate`` extra (torch, transformers).
 """
 
 
