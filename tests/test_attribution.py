@@ -440,6 +440,25 @@ def test_attributions_whose_content_the_model_doubts_are_dropped_but_refusals_ar
     assert [texts(a)[1] for a in doc._.attributions] == [["did not respond to"]]
 
 
+def test_a_content_piece_the_model_doubts_is_dropped_but_its_surest_piece_is_kept(nlp):
+    pipe = nlp.get_pipe("sayso_attribution")
+    with nlp.select_pipes(disable=["sayso_attribution"]):
+        doc = nlp('"The old bridge on Main Street," the mayor said, "will close in May."')
+    first, second = "The old bridge on Main Street", "will close in May"
+    tags = tag(doc, source="the mayor", cue="said", content=[first, second])
+    sure = scores_for(pipe, doc, tags, 0.95)
+    unsure = scores_for(pipe, doc, tags, 0.52)
+    in_second = [t.i for t in doc if t.idx >= doc.text.index(second)]
+    mixed = sure.copy()
+    mixed[in_second] = unsure[in_second]
+    pipe.set_annotations([doc], [sure])
+    assert texts(doc._.attributions[0])[2] == [first, second]
+    pipe.set_annotations([doc], [mixed])
+    assert [texts(a)[2] for a in doc._.attributions] == [[first]]
+    pipe.set_annotations([doc], [unsure])
+    assert doc._.attributions == []
+
+
 def find(attrs: list[AttributionSpans], content_words: str) -> AttributionSpans:
     """The attribution whose content contains the given words."""
     for a in attrs:
