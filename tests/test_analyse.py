@@ -316,6 +316,27 @@ def test_analyse_and_pipe_give_the_same_records_with_offsets_into_the_text(analy
                 assert role.text == " … ".join(record.text[s:e] for s, e in role.spans)
 
 
+def test_every_model_runs_on_numpy_blas_ops_and_gives_what_spacy_s_own_ops_give(analyser):
+    from thinc.api import NumpyOps
+
+    from sayso.analyse.pipeline import NumpyBlasOps, use_numpy_blas
+    from sayso.records import Article
+
+    models = [c.model for _, c in analyser.nlp.pipeline if getattr(c, "model", None) is not None]
+    assert {type(node.ops) for model in models for node in model.walk()} == {NumpyBlasOps}
+    text = parse_marked((FIXTURE_DIR / "port_briefing.txt").read_text(encoding="utf-8"))[0]
+    article = Article(input="port_briefing.txt", id="port", text=text)
+    on_blas = analyser.analyse(article).to_dict()
+    try:
+        for model in models:
+            for node in model.walk():
+                node.ops = NumpyOps()
+        assert analyser.analyse(article).to_dict() == on_blas
+    finally:
+        use_numpy_blas(analyser.nlp)
+    assert on_blas["attributions"]
+
+
 def test_an_empty_article_is_an_input_error(analyser):
     from sayso.errors import InputError
     from sayso.records import Article
