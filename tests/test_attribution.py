@@ -313,6 +313,22 @@ def test_the_later_sentences_of_a_quote_continue_it_though_they_hold_no_quotatio
     assert texts(attr)[2] == ['"We will act.', "We will use every tool.", 'Iran will pay."']
 
 
+def test_a_quote_running_on_continues_the_quote_before_it_not_an_unquoted_claim_after_its_cue(sm):
+    doc = sm(
+        '"We wanted to ensure that no president could waive sanctions," Corker said, pointing out '
+        'that 98 senators voted for the review. "Most Democrats agree that a president should not do that."'
+    )
+    quote, claim, more = (
+        '"We wanted to ensure that no president could waive sanctions,"',
+        "that 98 senators voted for the review",
+        '"Most Democrats agree that a president should not do that."',
+    )
+    tags = tag(doc, source="Corker", cue=["said", "pointing out"], content=[quote, claim, more])
+    said, pointing = decode(doc, tags)
+    assert texts(said)[1:] == (["said"], [quote, more])
+    assert texts(pointing)[1:] == (["pointing out"], [claim])
+
+
 def test_unquoted_words_after_a_quote_s_paragraph_are_not_its_continuation(sm):
     doc = sm('Kirby said: "The drones are dangerous."\n\nThe Pentagon has sent more ships.')
     tags = tag(

@@ -7,8 +7,9 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   in a sentence its content touches);
 - a content span goes to the cue it is linked to in the dependency parse, else to the
   nearest cue of a sentence it touches; a quoted content span with no cue in its sentences
-  (the next paragraph of a long quote) continues the last attribution before it if that one
-  reaches the sentence just before; other contents without a cue are dropped;
+  (the next paragraph of a long quote) continues the last attribution before it that reaches
+  the sentence just before, one with quoted content first ('"...," X said, pointing out
+  that .... "..."' goes on with "said"); other contents without a cue are dropped;
 - a content piece of one or two words standing apart from the cue and the other pieces is a
   stray tag, and dropped, as is a lone word beside a longer piece unless it is a subject, a
   pronoun, a name or a wh-word (content split by its cue: "Trump, aides say, will ...");
@@ -400,11 +401,15 @@ def _group_for_content(
     # someone else's; a later sentence of the same quote has no mark of its own.
     if not quoted[max(0, content.start - 1) : content.end].any():
         return None
-    before = [g for g in groups if g.cue.end <= content.start]
-    if before:
-        last = max(before, key=lambda g: _last_token(g, content.start))
-        if sent_of[content.start] - sent_of[_last_token(last, content.start)] <= CONTINUATION_SENTENCES:
-            return last
+    near = [
+        g
+        for g in groups
+        if g.cue.end <= content.start
+        and sent_of[content.start] - sent_of[_last_token(g, content.start)] <= CONTINUATION_SENTENCES
+    ]
+    quoting = [g for g in near if any(quoted[c.start : c.end].any() for c in g.contents)]
+    if near:
+        return max(quoting or near, key=lambda g: _last_token(g, content.start))
     return None
 
 
