@@ -475,6 +475,26 @@ def test_a_content_piece_the_model_doubts_is_dropped_but_its_surest_piece_is_kep
     assert doc._.attributions == []
 
 
+def test_a_lone_untagged_token_inside_a_span_is_filled_where_the_mode_fills_gaps(nlp):
+    pipe = nlp.get_pipe("sayso_attribution")
+    assert pipe.fill_gaps == (pipe.transformer is None)  # on in the fast mode only
+    with nlp.select_pipes(disable=["sayso_attribution"]):
+        doc = nlp("The mayor did not respond to a request for comment.")
+    tags = tag(doc, source="The mayor", cue="did not respond to", content="a request for comment")
+    tags[[t.text for t in doc].index("not")] = "O"
+    scores = scores_for(pipe, doc, tags, 0.9)
+    filling = pipe.fill_gaps
+    try:
+        pipe.fill_gaps = True
+        pipe.set_annotations([doc], [scores])
+        assert [texts(a)[1] for a in doc._.attributions] == [["did not respond to"]]
+        pipe.fill_gaps = False
+        pipe.set_annotations([doc], [scores])
+        assert ["did not respond to"] not in [texts(a)[1] for a in doc._.attributions]
+    finally:
+        pipe.fill_gaps = filling
+
+
 def find(attrs: list[AttributionSpans], content_words: str) -> AttributionSpans:
     """The attribution whose content contains the given words."""
     for a in attrs:

@@ -46,6 +46,7 @@ DEFAULT_CONFIG = {
     "model_dir": None,
     "role_weights": {"CUE": 1.0, "SOURCE": 1.0},
     "min_content_probability": 0.6,
+    "fill_gaps": True,
     "transformer_weight": 0.0,
     "transformer_dir": None,
 }
@@ -64,6 +65,11 @@ class AttributionTagger(Tagger):
     dropped and the surest piece kept (held-out train articles, content strict F1: accurate
     0.596 -> 0.607, fast 0.523 -> 0.539).
 
+    With ``fill_gaps``, a lone ``O`` token between a tag and an ``I-`` tag of the same role takes
+    that role: the fast tagger often leaves such holes in a span (held-out train articles:
+    attribution F1 0.700 -> 0.706, content strict 0.546 -> 0.552; in the accurate mode it
+    lowers F1, 0.755 -> 0.753, so that mode leaves it off).
+
     ``transformer`` (a :class:`.transformer_tagger.TransformerRoleTagger`, or ``None``) gives
     a second set of tag probabilities, averaged in with weight ``transformer_weight``.
     """
@@ -73,6 +79,7 @@ class AttributionTagger(Tagger):
         *args,
         role_weights: dict[str, float] | None = None,
         min_content_probability: float = 0.0,
+        fill_gaps: bool = False,
         transformer=None,
         transformer_weight: float = 0.0,
         **kwargs,
@@ -80,6 +87,7 @@ class AttributionTagger(Tagger):
         super().__init__(*args, **kwargs)
         self.role_weights = dict(role_weights or {})
         self.min_content_probability = min_content_probability
+        self.fill_gaps = fill_gaps
         self.transformer = transformer
         self.transformer_weight = transformer_weight
 
@@ -102,7 +110,12 @@ class AttributionTagger(Tagger):
         """The most likely tag of each token, after weighting by role."""
         weights = numpy.array([self.role_weights.get(label[2:], 1.0) for label in self.labels])
         best = (self.model.ops.to_numpy(scores) * weights).argmax(axis=1)
-        return [self.labels[int(i)] for i in best]
+        tags = [self.labels[int(i)] for i in best]
+        if self.fill_gaps:
+            for i in range(1, len(tags) - 1):
+                if tags[i] == "O" and tags[i - 1] != "O" and tags[i + 1] == "I-" + tags[i - 1][2:]:
+                    tags[i] = tags[i + 1]
+        return tags
 
     def content_probability(self, scores) -> numpy.ndarray:
         """Each token's probability of being content (``B-`` and ``I-`` together)."""
@@ -136,6 +149,7 @@ def make_attribution_tagger(
     model_dir: str | None,
     role_weights: dict[str, float],
     min_content_probability: float,
+    fill_gaps: bool,
     transformer_weight: float,
     transformer_dir: str | None,
 ) -> AttributionTagger:
@@ -150,6 +164,7 @@ def make_attribution_tagger(
     options = {
         "role_weights": role_weights,
         "min_content_probability": min_content_probability,
+        "fill_gaps": fill_gaps,
         "transformer_weight": transformer_weight,
     }
     if transformer_weight > 0:

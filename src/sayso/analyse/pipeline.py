@@ -26,7 +26,7 @@ MODES: dict[str, dict] = {
     "fast": {},  # the shipped attribution tagger over the small model's tok2vec
     # its tag probabilities mixed 0.3 / 0.7 with the fine-tuned MiniLM's (transformer_tagger);
     # weight and threshold: the best of scripts/tune_attribution.py --mode accurate
-    "accurate": {"transformer_weight": 0.7, "min_content_probability": 0.6},
+    "accurate": {"transformer_weight": 0.7, "min_content_probability": 0.6, "fill_gaps": False},
 }
 """Analysis modes -> the ``sayso_attribution`` config they use.
 
