@@ -65,6 +65,11 @@ def texts(attribution: AttributionSpans) -> tuple[list[str], list[str], list[str
 # ---------------------------------------------------------------- decoder rules
 
 
+def sources_by_cue(doc: Doc, tags: list[str]) -> dict[str, list[str]]:
+    """The source texts of each decoded attribution, by the text of its first cue span."""
+    return {a.cue[0].text: [s.text for s in a.source] for a in decode(doc, tags)}
+
+
 def test_quote_split_around_its_cue_is_one_attribution_with_two_content_pieces(sm):
     doc = sm('"We will not back down," he said, "and we will win this fight."')
     tags = tag(
@@ -188,7 +193,7 @@ def test_a_source_in_the_next_paragraph_never_serves_a_cue_even_where_the_parse_
         cue=["Asked", "said,", "according to"],
         content=["how many troops were there", "\u201cI don", "Russia has used drones in attacks"],
     )
-    sources = {a.cue[0].text: [s.text for s in a.source] for a in decode(doc, tags)}
+    sources = sources_by_cue(doc, tags)
     assert sources["according to"] == ["and"]
     assert sources["said,"] == ["Kirby"]
     assert sources["Asked"] == []  # a question put to Kirby, not his
@@ -202,8 +207,7 @@ def test_a_question_put_to_the_speaker_takes_no_source_but_a_coordinated_cue_sha
         cue=["Asked", "said", "added"],
         content=["about the talks", "they had stalled", "that Iran was to blame"],
     )
-    sources = {a.cue[0].text: [s.text for s in a.source] for a in decode(doc, tags)}
-    assert sources == {"Asked": [], "said": ["Price"], "added": ["Price"]}
+    assert sources_by_cue(doc, tags) == {"Asked": [], "said": ["Price"], "added": ["Price"]}
 
 
 def test_a_passive_cue_does_not_share_the_source_of_another_cue(sm):
@@ -214,8 +218,7 @@ def test_a_passive_cue_does_not_share_the_source_of_another_cue(sm):
         cue=["said", "was widely seen as"],
         content=["the talks had stalled", "the deal", "dead"],
     )
-    sources = {a.cue[0].text: [s.text for s in a.source] for a in decode(doc, tags)}
-    assert sources == {"said": ["Price"], "was widely seen as": []}
+    assert sources_by_cue(doc, tags) == {"said": ["Price"], "was widely seen as": []}
 
 
 def test_a_stray_one_or_two_word_content_tag_apart_from_the_rest_is_dropped(sm):
