@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from sayso.analyse.attribution import attribution_char_spans
-from sayso.analyse.attribution_decode import decode, tag_spans
+from sayso.analyse.attribution_decode import decode, tag_spans, with_untagged_passive_subject
 from sayso.analyse.attribution_model import FEATURES, CueLexicon, doc_features, quote_states
 from sayso.analyse.extensions import AttributionSpans
 from sayso.analyse.pipeline import MODES
@@ -265,6 +265,23 @@ def test_the_subject_of_a_passive_or_raising_cue_is_content_and_there_is_no_sour
     [attr] = decode(doc, tag(doc, source=subject, cue=cue, content=rest))
     assert texts(attr)[0] == []
     assert texts(attr)[2] == [subject, rest]
+
+
+def test_an_untagged_subject_of_a_passive_cue_joins_the_content_but_not_the_audience_or_a_headline(sm):
+    doc = sm("Mr. Sanders has been criticized for offering vague answers on banks.")
+    [attr] = decode(doc, tag(doc, cue="has been criticized", content="for offering vague answers on banks"))
+    assert texts(attr)[2] == ["for offering vague answers on banks"]
+    assert texts(with_untagged_passive_subject(doc, attr))[2] == [
+        "Mr. Sanders",
+        "for offering vague answers on banks",
+    ]
+    doc = sm("We were told that the deal was dead.")
+    [attr] = decode(doc, tag(doc, cue="were told", content="that the deal was dead"))
+    assert with_untagged_passive_subject(doc, attr) == attr
+    doc = sm("Sanders Wins\n\nMr. Sanders is expected to win Vermont.")  # parsed as one subject
+    [attr] = decode(doc, tag(doc, cue="is expected", content="to win Vermont"))
+    assert "\n" in doc[doc[4].left_edge.i : doc[4].right_edge.i + 1].text
+    assert with_untagged_passive_subject(doc, attr) == attr
 
 
 def test_a_modifier_of_the_cue_before_it_is_not_content(sm):

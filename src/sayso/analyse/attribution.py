@@ -32,7 +32,7 @@ from spacy.pipeline import Tagger
 from spacy.tokens import Doc, Span
 from thinc.api import Model
 
-from .attribution_decode import decode
+from .attribution_decode import decode, with_untagged_passive_subject
 from .attribution_model import CueLexicon, build_attribution_tagger
 from .extensions import AttributionSpans
 from .stance import is_refusal
@@ -133,7 +133,7 @@ class AttributionTagger(Tagger):
                     for a in attributions
                     if _mean_over_words(probability, a.content) >= floor or is_refusal(a)
                 ]
-            doc._.attributions = attributions
+            doc._.attributions = [with_untagged_passive_subject(doc, a) for a in attributions]
 
 
 @Language.factory(
