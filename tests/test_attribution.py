@@ -210,6 +210,18 @@ def test_a_question_put_to_the_speaker_takes_no_source_but_a_coordinated_cue_sha
     assert sources_by_cue(doc, tags) == {"Asked": [], "said": ["Price"], "added": ["Price"]}
 
 
+def test_a_cue_conjoined_to_another_shares_its_source_not_a_nearer_relative_pronoun(sm):
+    doc = sm("Weber, who advises Kasich, is no fan of Trump but lauded his choice of Manafort.")
+    tags = tag(
+        doc,
+        source=["Weber", "who"],
+        cue=["is no fan", "lauded"],
+        content=["of Trump", "his choice of Manafort"],
+    )
+    assert [t.dep_ for t in doc if t.text in ("is", "lauded")] == ["ROOT", "conj"]
+    assert sources_by_cue(doc, tags) == {"is no fan": ["Weber"], "lauded": ["Weber"]}
+
+
 def test_a_passive_cue_does_not_share_the_source_of_another_cue(sm):
     doc = sm("Price said the talks had stalled, and the deal was widely seen as dead.")
     tags = tag(

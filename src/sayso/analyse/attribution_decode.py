@@ -20,11 +20,12 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
 - each sentence's part of a content grows to the parse subtree that holds it, where that adds
   only a word or two;
 - a source span serves the cues it is linked to in the parse, else the nearest cue of its
-  sentence that has no linked source; one source may serve several cues ("X said ... and
-  added ..."), but not a question put to its speaker ("Asked ..., X said") nor a passive cue
-  ("... and the deal was seen as dead"); a cue with no
-  source in its sentence takes the untagged subject of its verb ("The mission did not
-  respond ..."), else keeps none (PolNeAR's no-source case); the object of a prepositional
+  sentence that has no linked source; a cue conjoined to another cue, with no subject of its
+  own, has that cue's source ("X, who advises Y, is no fan of Z but lauded ...": X, not "who");
+  one source may serve several cues ("X said ... and added ..."), but not a question put to
+  its speaker ("Asked ..., X said") nor a passive cue ("... and the deal was seen as dead");
+  a cue with no source in its sentence takes the untagged subject of its verb ("The mission
+  did not respond ..."), else keeps none (PolNeAR's no-source case); the object of a prepositional
   cue ("According to a report by X, ...") is all source where the source is tagged in it and
   the content runs into it;
 - a cue that receives no content is dropped.
@@ -342,11 +343,7 @@ def is_put_to(token: Token) -> bool:
     The small parser often tags such a participle as a past tense (VBD); without a subject of
     its own it is still one.
     """
-    return (
-        token.dep_ == "advcl"
-        and token.tag_ in ("VBN", "VBD")
-        and not any(child.dep_ in ("nsubj", "nsubjpass") for child in token.children)
-    )
+    return token.dep_ == "advcl" and token.tag_ in ("VBN", "VBD") and not _has_subject(token)
 
 
 def _is_passive(doc: Doc, cue: TagSpan) -> bool:
@@ -459,6 +456,7 @@ def _assign_sources(
         linked = linked.union(*(below.get(i, ()) for i in cue))
         if linked:
             g.sources.append(min((sources[k] for k in sorted(linked)), key=lambda s: _gap(s, g.cue)))
+    _share_with_conjoined_cues(doc, groups)
     taken = {s for g in groups for s in g.sources}
     source_sents = [_sents(s, sent_of) for s in sources]
     for g in groups:
@@ -469,3 +467,21 @@ def _assign_sources(
         free = [s for s in local if s not in taken] or (local if shares else [])
         if free:
             g.sources.append(min(free, key=lambda s: _gap(s, g.cue)))
+
+
+def _share_with_conjoined_cues(doc: Doc, groups: list[_Group]) -> None:
+    """A cue conjoined to another cue with no subject of its own ("Weber, who advises Kasich, is
+    no fan of Trump but | lauded | ...") has that cue's source, not the nearest free one."""
+    group_at = {i: g for g in groups for i in range(g.cue.start, g.cue.end)}
+    for g in groups:
+        if g.sources:
+            continue
+        for token in doc[g.cue.start : g.cue.end]:
+            head = group_at.get(token.head.i)
+            if token.dep_ == "conj" and head not in (None, g) and not _has_subject(token):
+                g.sources.extend(head.sources)
+                break
+
+
+def _has_subject(token: Token) -> bool:
+    return any(child.dep_ in ("nsubj", "nsubjpass") for child in token.children)
