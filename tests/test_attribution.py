@@ -165,6 +165,12 @@ def test_cue_without_a_tagged_source_takes_the_untagged_subject_of_its_verb(sm):
     assert texts(attr)[0] == ["The Iranian mission to the U.N."]
 
 
+def test_a_passive_cue_without_a_tagged_source_takes_its_untagged_agent(sm):
+    doc = sm("The plan was criticized by Senate Republicans as a giveaway.")
+    [attr] = decode(doc, tag(doc, cue="was criticized", content=["The plan", "as a giveaway"]))
+    assert texts(attr) == (["Senate Republicans"], ["was criticized"], ["The plan", "as a giveaway"])
+
+
 def test_closing_quote_mark_parsed_into_the_next_sentence_does_not_pull_the_quote_there(sm):
     text = 'Price said: "We will act.\n\n"We will use every tool."\n\nIran has denied it.'
     doc = sm(text)
