@@ -171,6 +171,16 @@ def test_a_passive_cue_without_a_tagged_source_takes_its_untagged_agent(sm):
     assert texts(attr) == (["Senate Republicans"], ["was criticized"], ["The plan", "as a giveaway"])
 
 
+def test_a_cue_whose_subject_is_an_untagged_relative_pronoun_takes_it_not_a_nearer_source(sm):
+    doc = sm("Carl Icahn praised Donald Trump, who has pledged to cut taxes.")
+    tags = tag(
+        doc, source=["Carl Icahn"], cue=["praised", "has pledged"], content=["Donald Trump", "to cut taxes"]
+    )
+    praised, pledged = decode(doc, tags)
+    assert texts(praised)[0] == ["Carl Icahn"]
+    assert texts(pledged) == (["who"], ["has pledged"], ["to cut taxes"])
+
+
 def test_closing_quote_mark_parsed_into_the_next_sentence_does_not_pull_the_quote_there(sm):
     text = 'Price said: "We will act.\n\n"We will use every tool."\n\nIran has denied it.'
     doc = sm(text)

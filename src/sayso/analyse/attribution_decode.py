@@ -22,6 +22,8 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
 - a source span serves the cues it is linked to in the parse, else the nearest cue of its
   sentence that has no linked source; a cue conjoined to another cue, with no subject of its
   own, has that cue's source ("X, who advises Y, is no fan of Z but lauded ...": X, not "who");
+  a cue whose verb has a relative pronoun subject takes it ("Trump, who has pledged ...": "who",
+  which the speaker resolver maps to Trump), not the nearest free source;
   one source may serve several cues ("X said ... and added ..."), but not a question put to
   its speaker ("Asked ..., X said") nor a passive cue ("... and the deal was seen as dead");
   a cue with no source in its sentence takes the untagged agent of a passive cue ("... got
@@ -472,11 +474,28 @@ def _assign_sources(
     for g in groups:
         if g.sources:
             continue
+        relative = _relative_subject(doc, g)
+        if relative is not None:
+            g.sources.append(relative)
+            continue
         local = [s for s, sents in zip(sources, source_sents, strict=True) if sents & g.cue_sents]
         shares = not (is_put_to(doc[g.cue.start]) or _is_passive(doc, g.cue))
         free = [s for s in local if s not in taken] or (local if shares else [])
         if free:
             g.sources.append(min(free, key=lambda s: _gap(s, g.cue)))
+
+
+def _relative_subject(doc: Doc, group: _Group) -> TagSpan | None:
+    """The relative pronoun subject of a cue's verb ("Donald Trump, | who | has pledged to ..."),
+    which PolNeAR marks as the source (train: 498 of 570 such cues), where no role took it."""
+    taken = {i for s in [group.cue, *group.contents] for i in range(s.start, s.end)}
+    for token in doc[group.cue.start : group.cue.end]:
+        if token.lemma_ in RAISING_CUES:
+            continue
+        for child in token.children:
+            if child.dep_ == "nsubj" and child.tag_ in ("WP", "WDT") and child.lower_ != "what":
+                return None if child.i in taken else TagSpan("SOURCE", child.i, child.i + 1)
+    return None
 
 
 def _share_with_conjoined_cues(doc: Doc, groups: list[_Group]) -> None:
