@@ -181,6 +181,37 @@ def test_a_cue_whose_subject_is_an_untagged_relative_pronoun_takes_it_not_a_near
     assert texts(pledged) == (["who"], ["has pledged"], ["to cut taxes"])
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "content", "source"),
+    [
+        (
+            "Clinton answered the criticism by touting her record in the Senate.",
+            "touting",
+            "her record in the Senate",
+            "Clinton",
+        ),
+        (
+            "Sanders took issue with the report and assailed Mrs. Clinton for her speeches.",
+            "assailed",
+            "Mrs. Clinton for her speeches",
+            "Sanders",
+        ),
+        (
+            "Police searched the building, believing there might be three gunmen.",
+            "believing",
+            "there might be three gunmen",
+            "Police",
+        ),
+    ],
+)
+def test_a_subjectless_cue_without_a_tagged_source_takes_the_subject_of_the_verb_it_hangs_from(
+    sm, text, cue, content, source
+):
+    doc = sm(text)
+    [attr] = decode(doc, tag(doc, cue=cue, content=content))
+    assert texts(attr) == ([source], [cue], [content])
+
+
 def test_closing_quote_mark_parsed_into_the_next_sentence_does_not_pull_the_quote_there(sm):
     text = 'Price said: "We will act.\n\n"We will use every tool."\n\nIran has denied it.'
     doc = sm(text)
