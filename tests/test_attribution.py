@@ -212,6 +212,12 @@ def test_a_subjectless_cue_without_a_tagged_source_takes_the_subject_of_the_verb
     assert texts(attr) == ([source], [cue], [content])
 
 
+def test_a_source_tag_on_punctuation_alone_is_no_source_and_the_cue_s_subject_is(sm):
+    doc = sm("In Ohio, the senator said the plan would work.")
+    [attr] = decode(doc, tag(doc, source=",", cue="said", content="the plan would work"))
+    assert texts(attr)[0] == ["the senator"]
+
+
 def test_closing_quote_mark_parsed_into_the_next_sentence_does_not_pull_the_quote_there(sm):
     text = 'Price said: "We will act.\n\n"We will use every tool."\n\nIran has denied it.'
     doc = sm(text)

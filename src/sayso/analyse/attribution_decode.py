@@ -19,8 +19,9 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   such subjects are content, 108 the source, 68 neither);
 - each sentence's part of a content grows to the parse subtree that holds it, where that adds
   only a word or two;
-- a source span serves the cues it is linked to in the parse, else the nearest cue of its
-  sentence that has no linked source; a cue conjoined to another cue, with no subject of its
+- a source span with no word in it (a stray tag on a comma) is none; a source span serves the
+  cues it is linked to in the parse, else the nearest cue of its sentence that has no linked
+  source; a cue conjoined to another cue, with no subject of its
   own, has that cue's source ("X, who advises Y, is no fan of Z but lauded ...": X, not "who");
   a cue whose verb has a relative pronoun subject takes it ("Trump, who has pledged ...": "who",
   which the speaker resolver maps to Trump), not the nearest free source;
@@ -123,7 +124,8 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
         group = _group_for_content(heads, content, groups, sent_of, is_word, quoted)
         if group is not None:
             group.contents.append(content)
-    _assign_sources(doc, heads, [s for s in spans if s.role == "SOURCE"], groups, sent_of)
+    sources = [s for s in spans if s.role == "SOURCE" and any(is_word[s.start : s.end])]
+    _assign_sources(doc, heads, sources, groups, sent_of)
     for g in groups:
         if g.contents:
             _passive_subject_as_content(doc, g)
