@@ -218,6 +218,13 @@ def test_a_source_tag_on_punctuation_alone_is_no_source_and_the_cue_s_subject_is
     assert texts(attr)[0] == ["the senator"]
 
 
+def test_a_passive_cue_takes_no_tagged_source_the_parse_does_not_link_to_it(sm):
+    doc = sm("His firms worked for Pindling, who was accused of ties to drug traffickers.")
+    tags = tag(doc, source="His firms", cue="was accused of", content=["who", "ties to drug traffickers"])
+    [attr] = decode(doc, tags)
+    assert texts(attr) == ([], ["was accused of"], ["who", "ties to drug traffickers"])
+
+
 def test_closing_quote_mark_parsed_into_the_next_sentence_does_not_pull_the_quote_there(sm):
     text = 'Price said: "We will act.\n\n"We will use every tool."\n\nIran has denied it.'
     doc = sm(text)
