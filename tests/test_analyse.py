@@ -397,6 +397,8 @@ def claim(record: AnalysedArticle, words: str) -> Attribution:
         ("largely academic at the moment", ["Ned Price"], "person", "assert"),
         ("imposed new sanctions on Iran", ["John Kirby"], "person", "assert"),
         ("a request for comment", ["Iranian mission to the U.N."], "organization", "no-comment"),
+        ("how many Iranians were in Crimea and why", [], "unknown", "question"),  # put to Kirby
+        ("how Iran’s support for Russia’s war effort could affect", [], "unknown", "question"),
     ],
 )
 def test_seed_each_claim_has_its_canonical_speaker_type_and_stance(seed, content, speakers, type, stance):

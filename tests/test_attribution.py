@@ -225,6 +225,14 @@ def test_a_passive_cue_takes_no_tagged_source_the_parse_does_not_link_to_it(sm):
     assert texts(attr) == ([], ["was accused of"], ["who", "ties to drug traffickers"])
 
 
+def test_a_question_put_to_the_speaker_does_not_take_the_subject_of_the_answer(sm):
+    doc = sm("Asked how the sanctions could affect the talks, Kirby said the focus was elsewhere.")
+    assert doc[0].dep_ == "advcl"  # "Asked" hangs from "said", whose subject is Kirby
+    tags = tag(doc, cue="Asked", content="how the sanctions could affect the talks")
+    [attr] = decode(doc, tags)
+    assert texts(attr) == ([], ["Asked"], ["how the sanctions could affect the talks"])
+
+
 def test_closing_quote_mark_parsed_into_the_next_sentence_does_not_pull_the_quote_there(sm):
     text = 'Price said: "We will act.\n\n"We will use every tool."\n\nIran has denied it.'
     doc = sm(text)

@@ -259,6 +259,8 @@ def _controller_subject(verb: Token) -> list[Token]:
     the gold source for 1,160 of 1,512 such cues), climbing at most :data:`CONTROL_STEPS` arcs."""
     if verb.pos_ != "VERB" or verb.tag_ == "VBN" or verb.lemma_ in RAISING_CUES or _has_subject(verb):
         return []
+    if is_put_to(verb):  # "Asked how ..., Kirby said": the question is not Kirby's
+        return []
     token = verb
     for _ in range(CONTROL_STEPS):
         if token.dep_ not in CONTROL_DEPS or (token is verb and token.dep_ == "prep"):
