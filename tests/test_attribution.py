@@ -219,10 +219,10 @@ def test_a_source_tag_on_punctuation_alone_is_no_source_and_the_cue_s_subject_is
 
 
 def test_a_passive_cue_takes_no_tagged_source_the_parse_does_not_link_to_it(sm):
-    doc = sm("His firms worked for Pindling, who was accused of ties to drug traffickers.")
-    tags = tag(doc, source="His firms", cue="was accused of", content=["who", "ties to drug traffickers"])
+    doc = sm("His firms worked for Marlow, who was accused of links to smugglers.")
+    tags = tag(doc, source="His firms", cue="was accused of", content=["who", "links to smugglers"])
     [attr] = decode(doc, tags)
-    assert texts(attr) == ([], ["was accused of"], ["who", "ties to drug traffickers"])
+    assert texts(attr) == ([], ["was accused of"], ["who", "links to smugglers"])
 
 
 def test_a_question_put_to_the_speaker_does_not_take_the_subject_of_the_answer(sm):
