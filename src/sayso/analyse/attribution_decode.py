@@ -227,7 +227,7 @@ def _subject_of_cue(doc: Doc, group: _Group) -> list[TagSpan]:
     ..."), or of the verb an active cue hangs from (:func:`_controller_subject`), as its source."""
     cue = range(group.cue.start, group.cue.end)
     verbs = [doc[i] for i in cue if doc[i].head.i not in cue or doc[i].head.i == i]
-    taken = {i for s in [group.cue, *group.contents] for i in range(s.start, s.end)}
+    taken = _cue_and_content_tokens(group)
     agents = [
         obj
         for verb in verbs
@@ -243,9 +243,7 @@ def _subject_of_cue(doc: Doc, group: _Group) -> list[TagSpan]:
         for child in verb.children
         if child.dep_ == "nsubj" and child.pos_ in SUBJECT_POS
     ]
-    controllers = (
-        [] if _is_passive(doc, group.cue) else [s for verb in verbs for s in _controller_subject(verb)]
-    )
+    controllers = [s for verb in verbs for s in _controller_subject(verb)]
     for phrase in agents + subjects + controllers:
         span = range(phrase.left_edge.i, phrase.right_edge.i + 1)
         if not taken.intersection(span):
@@ -256,7 +254,8 @@ def _subject_of_cue(doc: Doc, group: _Group) -> list[TagSpan]:
 def _controller_subject(verb: Token) -> list[Token]:
     """The subject of the verb that a subjectless active verb cue hangs from ("Clinton kept a lid
     on it by | touting | her record", "X took issue with it and | assailed | Y": PolNeAR train,
-    the gold source for 1,160 of 1,512 such cues), climbing at most :data:`CONTROL_STEPS` arcs."""
+    the gold source for 1,160 of 1,512 such cues), climbing at most :data:`CONTROL_STEPS` arcs.
+    A passive participle (VBN) never climbs: its subject, if any, is not its source."""
     if verb.pos_ != "VERB" or verb.tag_ == "VBN" or verb.lemma_ in RAISING_CUES or _has_subject(verb):
         return []
     if is_put_to(verb):  # "Asked how ..., Kirby said": the question is not Kirby's
@@ -521,7 +520,7 @@ def _assign_sources(
 def _relative_subject(doc: Doc, group: _Group) -> TagSpan | None:
     """The relative pronoun subject of a cue's verb ("Donald Trump, | who | has pledged to ..."),
     which PolNeAR marks as the source (train: 498 of 570 such cues), where no role took it."""
-    taken = {i for s in [group.cue, *group.contents] for i in range(s.start, s.end)}
+    taken = _cue_and_content_tokens(group)
     for token in doc[group.cue.start : group.cue.end]:
         if token.lemma_ in RAISING_CUES:
             continue
@@ -543,6 +542,10 @@ def _share_with_conjoined_cues(doc: Doc, groups: list[_Group]) -> None:
             if token.dep_ == "conj" and head not in (None, g) and not _has_subject(token):
                 g.sources.extend(head.sources)
                 break
+
+
+def _cue_and_content_tokens(group: _Group) -> set[int]:
+    return {i for s in [group.cue, *group.contents] for i in range(s.start, s.end)}
 
 
 def _has_subject(token: Token) -> bool:
