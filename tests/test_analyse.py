@@ -406,6 +406,16 @@ def test_seed_each_claim_has_its_canonical_speaker_type_and_stance(seed, content
     assert (attribution.speakers, attribution.source.type, attribution.stance) == (speakers, type, stance)
 
 
+def test_seed_contents_stop_at_the_next_attribution_s_cue(seed):
+    """In "Asked how many ..., Kirby said, "I don't ..."" Kirby's words are the quote alone; in "Kirby
+    said the administration was concerned ..., but did not elaborate" the refusal is not his claim."""
+    answer = claim(seed, "I don’t have a number")
+    assert (answer.speakers, answer.kind) == (["John Kirby"], "direct")
+    assert answer.content.text.startswith("“I don’t have a number")
+    concerned = claim(seed, "the administration was concerned that Iran would provide Russia")
+    assert concerned.content.text.endswith("surface-to-surface missiles")
+
+
 def test_seed_surnames_and_pronouns_resolve_wherever_the_model_puts_them(seed):
     resolves_to = {"Kirby": ["John Kirby"], "he": ["John Kirby"], "Price": ["Ned Price"]}
     for attribution in seed.attributions:

@@ -233,6 +233,52 @@ def test_a_question_put_to_the_speaker_does_not_take_the_subject_of_the_answer(s
     assert texts(attr) == ([], ["Asked"], ["how the sanctions could affect the talks"])
 
 
+def test_a_content_does_not_grow_over_another_attribution_s_cue(sm):
+    """The parse of the seed's "Asked how many ..., Kirby said, "..."": the quote's verb is the root,
+    the question hangs from it, so its subtree holds the question and its cue."""
+    rows = [  # word, head, dependency, tag
+        ("Asked", 15, "advcl", "VBN"),
+        ("how", 2, "advmod", "WRB"),
+        ("many", 3, "amod", "JJ"),
+        ("ships", 4, "nsubj", "NNS"),
+        ("were", 0, "ccomp", "VBD"),
+        ("there", 4, "advmod", "RB"),
+        (",", 8, "punct", ","),
+        ("Marsh", 8, "nsubj", "NNP"),
+        ("said", 15, "parataxis", "VBD"),
+        (",", 8, "punct", ","),
+        ("\u201c", 15, "punct", "``"),
+        ("What", 14, "dobj", "WP"),
+        ("we", 14, "nsubj", "PRP"),
+        ("do", 14, "aux", "VBP"),
+        ("know", 15, "csubj", "VB"),
+        ("is", 15, "ROOT", "VBZ"),
+        ("that", 18, "mark", "IN"),
+        ("there", 18, "expl", "EX"),
+        ("is", 15, "ccomp", "VBZ"),
+        ("a", 21, "det", "DT"),
+        ("small", 21, "amod", "JJ"),
+        ("number", 18, "attr", "NN"),
+        ("of", 21, "prep", "IN"),
+        ("them", 22, "pobj", "PRP"),
+        ("in", 21, "prep", "IN"),
+        ("the", 26, "det", "DT"),
+        ("port", 24, "pobj", "NN"),
+        (".", 15, "punct", "."),
+        ("\u201d", 15, "punct", "''"),
+    ]
+    words, heads, deps, tags = (list(column) for column in zip(*rows, strict=True))
+    following = [*words[1:], ""]
+    spaces = [
+        w != "\u201c" and nxt not in (",", ".", "\u201d") for w, nxt in zip(words, following, strict=True)
+    ]
+    doc = Doc(sm.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags)
+    quote = "\u201cWhat we do know is that there is a small number of them in the port.\u201d"
+    roles = tag(doc, cue=["Asked", "said"], source="Marsh", content=["how many ships were there", quote])
+    contents = {a.cue[0].text: [c.text for c in a.content] for a in decode(doc, roles)}
+    assert contents == {"Asked": ["how many ships were there"], "said": [quote]}
+
+
 def test_closing_quote_mark_parsed_into_the_next_sentence_does_not_pull_the_quote_there(sm):
     text = 'Price said: "We will act.\n\n"We will use every tool."\n\nIran has denied it.'
     doc = sm(text)
