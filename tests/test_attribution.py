@@ -325,15 +325,15 @@ def test_a_question_put_to_the_speaker_takes_no_source_but_a_coordinated_cue_sha
 
 
 def test_a_cue_conjoined_to_another_shares_its_source_not_a_nearer_relative_pronoun(sm):
-    doc = sm("Weber, who advises Kasich, is no fan of Trump but lauded his choice of Manafort.")
+    doc = sm("Okafor, who advises Marsh, is no fan of the toll but lauded her choice of Raman.")
     tags = tag(
         doc,
-        source=["Weber", "who"],
+        source=["Okafor", "who"],
         cue=["is no fan", "lauded"],
-        content=["of Trump", "his choice of Manafort"],
+        content=["of the toll", "her choice of Raman"],
     )
     assert [t.dep_ for t in doc if t.text in ("is", "lauded")] == ["ROOT", "conj"]
-    assert sources_by_cue(doc, tags) == {"is no fan": ["Weber"], "lauded": ["Weber"]}
+    assert sources_by_cue(doc, tags) == {"is no fan": ["Okafor"], "lauded": ["Okafor"]}
 
 
 def test_a_passive_cue_does_not_share_the_source_of_another_cue(sm):
@@ -394,12 +394,12 @@ def test_the_subject_of_a_passive_or_raising_cue_is_content_and_there_is_no_sour
 
 
 def test_an_untagged_subject_of_a_passive_cue_joins_the_content_but_not_the_audience_or_a_headline(sm):
-    doc = sm("Mr. Sanders has been criticized for offering vague answers on banks.")
-    [attr] = decode(doc, tag(doc, cue="has been criticized", content="for offering vague answers on banks"))
-    assert texts(attr)[2] == ["for offering vague answers on banks"]
+    doc = sm("Ms. Marsh has been criticized for giving vague answers on tolls.")
+    [attr] = decode(doc, tag(doc, cue="has been criticized", content="for giving vague answers on tolls"))
+    assert texts(attr)[2] == ["for giving vague answers on tolls"]
     assert texts(with_untagged_passive_subject(doc, attr))[2] == [
-        "Mr. Sanders",
-        "for offering vague answers on banks",
+        "Ms. Marsh",
+        "for giving vague answers on tolls",
     ]
     doc = sm("We were told that the deal was dead.")
     [attr] = decode(doc, tag(doc, cue="were told", content="that the deal was dead"))
@@ -422,10 +422,10 @@ def test_a_content_a_word_or_two_short_of_a_parse_subtree_grows_to_it_but_tagged
     tags = tag(doc, source="Price", cue="said", content="Iran had sent drones to Russia last")
     [grown] = decode(doc, tags)
     assert texts(grown)[2] == ["that Iran had sent drones to Russia last year"]
-    doc = sm("On Monday Romney praised Fields for pursuing charges in the case.")
-    tags = tag(doc, source="Romney", cue="praised", content="Fields for pursuing charges in the case")
+    doc = sm("On Tuesday Lopes praised Haddad for pursuing repairs in the port.")
+    tags = tag(doc, source="Lopes", cue="praised", content="Haddad for pursuing repairs in the port")
     [kept] = decode(doc, tags)
-    assert texts(kept)[2] == ["Fields for pursuing charges in the case"]
+    assert texts(kept)[2] == ["Haddad for pursuing repairs in the port"]
 
 
 def test_cue_that_receives_no_content_is_dropped(sm):
@@ -461,15 +461,15 @@ def test_the_later_sentences_of_a_quote_continue_it_though_they_hold_no_quotatio
 
 def test_a_quote_running_on_continues_the_quote_before_it_not_an_unquoted_claim_after_its_cue(sm):
     doc = sm(
-        '"We wanted to ensure that no president could waive sanctions," Corker said, pointing out '
-        'that 98 senators voted for the review. "Most Democrats agree that a president should not do that."'
+        '"We wanted to make sure that no mayor could shut the bridge alone," Brennan said, pointing out '
+        'that 30 councillors voted for the review. "Most residents agree that a mayor should not do that."'
     )
     quote, claim, more = (
-        '"We wanted to ensure that no president could waive sanctions,"',
-        "that 98 senators voted for the review",
-        '"Most Democrats agree that a president should not do that."',
+        '"We wanted to make sure that no mayor could shut the bridge alone,"',
+        "that 30 councillors voted for the review",
+        '"Most residents agree that a mayor should not do that."',
     )
-    tags = tag(doc, source="Corker", cue=["said", "pointing out"], content=[quote, claim, more])
+    tags = tag(doc, source="Brennan", cue=["said", "pointing out"], content=[quote, claim, more])
     said, pointing = decode(doc, tags)
     assert texts(said)[1:] == (["said"], [quote, more])
     assert texts(pointing)[1:] == (["pointing out"], [claim])

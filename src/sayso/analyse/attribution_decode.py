@@ -536,8 +536,8 @@ def _relative_subject(doc: Doc, group: _Group) -> TagSpan | None:
 
 
 def _share_with_conjoined_cues(doc: Doc, groups: list[_Group]) -> None:
-    """A cue conjoined to another cue with no subject of its own ("Weber, who advises Kasich, is
-    no fan of Trump but | lauded | ...") has that cue's source, not the nearest free one."""
+    """A cue conjoined to another cue with no subject of its own ("Okafor, who advises Marsh, is
+    no fan of the toll but | lauded | ...") has that cue's source, not the nearest free one."""
     group_at = {i: g for g in groups for i in range(g.cue.start, g.cue.end)}
     for g in groups:
         if g.sources:
