@@ -7,6 +7,7 @@ written for these tests (``tests/fixtures/attribution``), in the fast and the ac
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy
@@ -15,7 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from sayso.analyse.attribution import attribution_char_spans
+from sayso.analyse.attribution import attribution_char_spans, bio_viterbi
 from sayso.analyse.attribution_decode import decode, tag_spans, with_untagged_passive_subject
 from sayso.analyse.attribution_model import FEATURES, CueLexicon, doc_features, quote_states
 from sayso.analyse.extensions import AttributionSpans
@@ -639,6 +640,49 @@ def test_a_lone_untagged_token_inside_a_span_is_filled_where_the_mode_fills_gaps
         assert ["did not respond to"] not in [texts(a)[1] for a in doc._.attributions]
     finally:
         pipe.fill_gaps = filling
+
+
+def test_bio_viterbi_is_the_most_likely_sequence_with_no_inside_tag_out_of_its_role():
+    labels = sorted(["O", *(f"{p}-{r}" for p in "BI" for r in ("CONTENT", "CUE", "SOURCE"))])
+
+    def valid(path) -> bool:
+        previous = ["O", *[labels[i] for i in path]]
+        return all(
+            not labels[i].startswith("I-") or previous[k][2:] == labels[i][2:] for k, i in enumerate(path)
+        )
+
+    rng = numpy.random.default_rng(7)
+    for _ in range(20):
+        scores = rng.dirichlet(numpy.ones(len(labels)) * 0.3, size=4)
+        log = numpy.log(numpy.clip(scores, 1e-9, None))
+        paths = [p for p in itertools.product(range(len(labels)), repeat=4) if valid(p)]
+        best = max(paths, key=lambda p: sum(log[t, i] for t, i in enumerate(p)))
+        assert tuple(bio_viterbi(scores, labels)) == best
+    assert len(bio_viterbi(numpy.zeros((0, len(labels))), labels)) == 0
+
+
+def test_the_accurate_mode_keeps_a_span_s_first_word_whose_b_tag_lost_to_o(nlp):
+    pipe = nlp.get_pipe("sayso_attribution")
+    assert pipe.constrain_bio == (pipe.transformer is not None)  # on in the accurate mode only
+    with nlp.select_pipes(disable=["sayso_attribution"]):
+        doc = nlp("The mayor did not respond to a request for comment.")
+    tags = tag(doc, source="The mayor", cue="did not respond to", content="a request for comment")
+    scores = scores_for(pipe, doc, tags, 0.9)
+    first = [t.text for t in doc].index("did")
+    scores[first] = 0.0
+    scores[first, pipe.labels.index("O")] = 0.5
+    scores[first, pipe.labels.index("B-CUE")] = 0.45
+    scores[first, pipe.labels.index("I-CUE")] = 0.05
+    constrained = pipe.constrain_bio
+    try:
+        pipe.constrain_bio = True
+        pipe.set_annotations([doc], [scores])
+        assert [texts(a)[1] for a in doc._.attributions] == [["did not respond to"]]
+        pipe.constrain_bio = False
+        pipe.set_annotations([doc], [scores])
+        assert [texts(a)[1] for a in doc._.attributions] == [["not respond to"]]
+    finally:
+        pipe.constrain_bio = constrained
 
 
 def find(attrs: list[AttributionSpans], content_words: str) -> AttributionSpans:

@@ -23,7 +23,7 @@ Tune:     .venv/bin/python scripts/tune_attribution.py       (decoding settings,
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy
@@ -47,6 +47,7 @@ DEFAULT_CONFIG = {
     "role_weights": {"CUE": 1.0, "SOURCE": 1.0},
     "min_content_probability": 0.6,
     "fill_gaps": True,
+    "constrain_bio": False,
     "transformer_weight": 0.0,
     "transformer_dir": None,
 }
@@ -70,6 +71,12 @@ class AttributionTagger(Tagger):
     attribution F1 0.700 -> 0.706, content strict 0.546 -> 0.552; in the accurate mode it
     lowers F1, 0.755 -> 0.753, so that mode leaves it off).
 
+    With ``constrain_bio``, the tags are the most likely sequence (Viterbi) in which an ``I-``
+    tag follows a tag of its own role, instead of each token's most likely tag: a content's
+    first word is no longer dropped for an ``I-CONTENT`` whose ``B-`` lost to ``O``. The
+    accurate mode uses it (held-out train articles: attribution F1 0.772 -> 0.777, content
+    strict 0.622 -> 0.632); the fast tagger's tags are too ragged for it (0.712 -> 0.699).
+
     ``transformer`` (a :class:`.transformer_tagger.TransformerRoleTagger`, or ``None``) gives
     a second set of tag probabilities, averaged in with weight ``transformer_weight``.
     """
@@ -80,6 +87,7 @@ class AttributionTagger(Tagger):
         role_weights: dict[str, float] | None = None,
         min_content_probability: float = 0.0,
         fill_gaps: bool = False,
+        constrain_bio: bool = False,
         transformer=None,
         transformer_weight: float = 0.0,
         **kwargs,
@@ -88,6 +96,7 @@ class AttributionTagger(Tagger):
         self.role_weights = dict(role_weights or {})
         self.min_content_probability = min_content_probability
         self.fill_gaps = fill_gaps
+        self.constrain_bio = constrain_bio
         self.transformer = transformer
         self.transformer_weight = transformer_weight
 
@@ -109,7 +118,8 @@ class AttributionTagger(Tagger):
     def best_tags(self, scores) -> list[str]:
         """The most likely tag of each token, after weighting by role."""
         weights = numpy.array([self.role_weights.get(label[2:], 1.0) for label in self.labels])
-        best = (self.model.ops.to_numpy(scores) * weights).argmax(axis=1)
+        weighted = self.model.ops.to_numpy(scores) * weights
+        best = bio_viterbi(weighted, self.labels) if self.constrain_bio else weighted.argmax(axis=1)
         tags = [self.labels[int(i)] for i in best]
         if self.fill_gaps:
             for i in range(1, len(tags) - 1):
@@ -150,6 +160,7 @@ def make_attribution_tagger(
     role_weights: dict[str, float],
     min_content_probability: float,
     fill_gaps: bool,
+    constrain_bio: bool,
     transformer_weight: float,
     transformer_dir: str | None,
 ) -> AttributionTagger:
@@ -165,6 +176,7 @@ def make_attribution_tagger(
         "role_weights": role_weights,
         "min_content_probability": min_content_probability,
         "fill_gaps": fill_gaps,
+        "constrain_bio": constrain_bio,
         "transformer_weight": transformer_weight,
     }
     if transformer_weight > 0:
@@ -184,6 +196,35 @@ def make_attribution_tagger(
         **options,
     )
     return pipe.from_disk(path, exclude=["vocab"])
+
+
+def bio_viterbi(scores: numpy.ndarray, labels: Sequence[str]) -> numpy.ndarray:
+    """The label indices of the most likely tag sequence in which each ``I-X`` follows ``B-X`` or ``I-X``.
+
+    ``scores`` (tokens x labels) are per-token probabilities (or weighted ones); a sequence's
+    score is the sum of their logarithms.
+    """
+    n = len(scores)
+    if n == 0:
+        return numpy.zeros(0, dtype=int)
+    inside = numpy.array([label.startswith("I-") for label in labels])
+    role = [label[2:] for label in labels]
+    allowed = numpy.array(
+        [[not inside[j] or role[i] == role[j] for j in range(len(labels))] for i in range(len(labels))]
+    )
+    transition = numpy.where(allowed, 0.0, -numpy.inf)  # [previous, current]
+    log_scores = numpy.log(numpy.clip(scores, 1e-9, None))
+    best = numpy.where(inside, -numpy.inf, 0.0) + log_scores[0]
+    back = numpy.zeros((n, len(labels)), dtype=int)
+    for t in range(1, n):
+        candidates = best[:, None] + transition
+        back[t] = candidates.argmax(axis=0)
+        best = candidates.max(axis=0) + log_scores[t]
+    path = numpy.zeros(n, dtype=int)
+    path[-1] = best.argmax()
+    for t in range(n - 1, 0, -1):
+        path[t - 1] = back[t, path[t]]
+    return path
 
 
 def _mean_over_words(probability: numpy.ndarray, spans: Iterable[Span]) -> float:
