@@ -630,16 +630,16 @@ def test_a_lone_untagged_token_inside_a_span_is_filled_where_the_mode_fills_gaps
     tags = tag(doc, source="The mayor", cue="did not respond to", content="a request for comment")
     tags[[t.text for t in doc].index("not")] = "O"
     scores = scores_for(pipe, doc, tags, 0.9)
-    filling = pipe.fill_gaps
+    filling, constrained = pipe.fill_gaps, pipe.constrain_bio
     try:
-        pipe.fill_gaps = True
+        pipe.fill_gaps, pipe.constrain_bio = True, False  # gaps are filled in per-token tags
         pipe.set_annotations([doc], [scores])
         assert [texts(a)[1] for a in doc._.attributions] == [["did not respond to"]]
         pipe.fill_gaps = False
         pipe.set_annotations([doc], [scores])
         assert ["did not respond to"] not in [texts(a)[1] for a in doc._.attributions]
     finally:
-        pipe.fill_gaps = filling
+        pipe.fill_gaps, pipe.constrain_bio = filling, constrained
 
 
 def test_bio_viterbi_is_the_most_likely_sequence_with_no_inside_tag_out_of_its_role():
