@@ -418,6 +418,17 @@ def test_a_modifier_of_the_cue_before_it_is_not_content(sm):
     assert texts(attr)[2] == ["that the plan would fail"]
 
 
+def test_a_content_never_ends_in_a_conjunction_or_determiner(sm):
+    doc = sm("Marsh said the bridge was safe, but did not elaborate on the inspection.")
+    tags = tag(doc, source="Marsh", cue=["said", "did not elaborate"], content="the bridge was safe, but")
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ["the bridge was safe"]
+    doc = sm("Okafor said the ferries would run every hour and")
+    tags = tag(doc, source="Okafor", cue="said", content="the ferries would run every hour and")
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ["the ferries would run every hour"]
+
+
 def test_a_content_a_word_or_two_short_of_a_parse_subtree_grows_to_it_but_tagged_words_are_never_cut(sm):
     doc = sm("Price said that Iran had sent drones to Russia last year.")
     tags = tag(doc, source="Price", cue="said", content="Iran had sent drones to Russia last")
