@@ -411,6 +411,19 @@ def test_an_untagged_subject_of_a_passive_cue_joins_the_content_but_not_the_audi
     assert with_untagged_passive_subject(doc, attr) == attr
 
 
+def test_content_tagged_in_an_active_cue_s_subject_goes_to_the_source(sm):
+    doc = sm("The harbour office of the city did not respond to a request for comment.")
+    tags = tag(
+        doc,
+        content=["The harbour office", "a request for comment"],
+        source="the city",
+        cue="did not respond to",
+    )
+    [attr] = decode(doc, tags)
+    assert texts(attr)[0] == ["The harbour office of the city"]
+    assert texts(attr)[2] == ["a request for comment"]
+
+
 def test_a_modifier_of_the_cue_before_it_is_not_content(sm):
     doc = sm("On Thursday, Clinton said that the plan would fail.")
     tags = tag(doc, source="Clinton", cue="said", content=["On Thursday", "that the plan would fail"])

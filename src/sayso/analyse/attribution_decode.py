@@ -17,7 +17,9 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   conjunction or determiner left at the end of a piece ("... missiles, but | did not elaborate");
 - the subject of a passive or raising cue ("X is expected to ...", "X seems to ...") is
   content, not source, whether it was tagged source or left untagged (PolNeAR train: 547
-  such subjects are content, 108 the source, 68 neither);
+  such subjects are content, 108 the source, 68 neither); the subject of an active cue verb
+  that a content piece was tagged in is all source where more content is left ("The mission to
+  | the U.N. | did not respond to | a request ...");
 - each sentence's part of a content grows to the parse subtree that holds it, where that adds
   only a word or two and no other attribution's cue;
 - a source span with no word in it (a stray tag on a comma) is none; a source span serves the
@@ -132,6 +134,7 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
     _assign_sources(doc, heads, sources, groups, sent_of)
     for g in groups:
         if g.contents:
+            _subject_content_as_source(doc, g)
             _passive_subject_as_content(doc, g)
         if not g.sources and g.contents:
             g.sources = _subject_of_cue(doc, g)
@@ -210,6 +213,30 @@ def _passive_subject(doc: Doc, cue: range) -> Token | None:
         and (child.dep_ == "nsubjpass" or (child.dep_ == "nsubj" and doc[i].lemma_ in RAISING_CUES))
     ]
     return subjects[0] if len(subjects) == 1 else None
+
+
+def _subject_content_as_source(doc: Doc, group: _Group) -> None:
+    """The subject of an active cue verb is its source, not content, where a content piece lies
+    in it and more content is left ("The mission to | the U.N. | did not respond to | a request
+    ...": PolNeAR train, such subjects are the source 13,031 times, content 475)."""
+    cue = range(group.cue.start, group.cue.end)
+    subjects = [
+        child
+        for i in cue
+        if doc[i].pos_ in ("VERB", "AUX") and doc[i].lemma_ not in RAISING_CUES
+        for child in doc[i].children
+        if child.dep_ == "nsubj" and child.i < cue.start and child.pos_ in SUBJECT_POS
+    ]
+    if len(subjects) != 1:
+        return
+    phrase = range(subjects[0].left_edge.i, subjects[0].right_edge.i + 1)
+    inside = [c for c in group.contents if phrase.start <= c.start and c.end <= phrase.stop]
+    if not inside or len(inside) == len(group.contents):
+        return
+    if any(not (phrase.start <= s.start and s.end <= phrase.stop) for s in group.sources):
+        return
+    group.contents = [c for c in group.contents if c not in inside]
+    group.sources = [TagSpan("SOURCE", phrase.start, phrase.stop)]
 
 
 def _passive_subject_as_content(doc: Doc, group: _Group) -> None:
