@@ -424,6 +424,15 @@ def test_content_tagged_in_an_active_cue_s_subject_goes_to_the_source(sm):
     assert texts(attr)[2] == ["a request for comment"]
 
 
+def test_a_source_inside_its_cue_s_subject_grows_to_the_subject_unless_it_has_punctuation(sm):
+    doc = sm("The harbour office of the city declined to comment.")
+    [attr] = decode(doc, tag(doc, source="The harbour", cue="declined", content="to comment"))
+    assert texts(attr)[0] == ["The harbour office of the city"]
+    doc = sm("Okafor, the commissioner, said the ferries would run.")
+    [attr] = decode(doc, tag(doc, source="Okafor", cue="said", content="the ferries would run"))
+    assert texts(attr)[0] == ["Okafor"]
+
+
 def test_a_modifier_of_the_cue_before_it_is_not_content(sm):
     doc = sm("On Thursday, Clinton said that the plan would fail.")
     tags = tag(doc, source="Clinton", cue="said", content=["On Thursday", "that the plan would fail"])
