@@ -14,7 +14,7 @@ With ``transformer_weight`` above 0 (the accurate mode, ``pipeline.MODES``) the 
 probabilities are averaged with those of a fine-tuned MiniLM (:mod:`.transformer_tagger`),
 in that proportion.
 
-Train:    .venv/bin/python scripts/train_attribution.py      (PolNeAR train, ~30 min on 2 cores)
+Train:    .venv/bin/python scripts/train_attribution.py      (PolNeAR train, ~12 min on 2 cores)
           .venv/bin/python scripts/train_accurate_tagger.py  (the accurate mode's MiniLM, ~80 min)
 Evaluate: .venv/bin/python scripts/evaluate_polnear.py       (PolNeAR dev, shared scorer)
 Tune:     .venv/bin/python scripts/tune_attribution.py       (decoding settings, held-out train articles)

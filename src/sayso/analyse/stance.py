@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from sayso.analyse.data import table, words
 from sayso.analyse.extensions import AttributionSpans
@@ -93,7 +94,11 @@ def stance_of(attribution: AttributionSpans, source: SourceInfo) -> str:
 
 def is_refusal(attribution: AttributionSpans) -> bool:
     """Whether the cue and the words right after it refuse to comment (``data/no_comment.txt``)."""
-    cue = [t for span in attribution.cue for t in span]
+    return is_refusal_cue([t for span in attribution.cue for t in span])
+
+
+def is_refusal_cue(cue: Sequence[Token]) -> bool:
+    """Whether these cue tokens and the words right after them refuse to comment."""
     if not cue:
         return False
     doc = cue[0].doc
