@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -436,6 +437,22 @@ def test_two_ingests_creating_a_new_ledger_at_once_both_succeed(db_url, tmp_path
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
     _assert_each_stored_once(db_url, records)
+
+
+def _open_new_ledger(path: str) -> None:
+    with open_ledger(path):
+        pass
+
+
+def test_processes_creating_the_same_new_sqlite_ledger_together_all_succeed(tmp_path):
+    """Switching a new file to WAL takes an exclusive lock that SQLite does not wait for by itself."""
+    fork = multiprocessing.get_context("fork")
+    for n in range(30):
+        path = str(tmp_path / f"ledger-{n}.db")
+        with fork.Pool(3) as pool:
+            pool.map(_open_new_ledger, [path] * 3)
+        with open_ledger(path) as ledger:
+            assert ledger.stats().articles == 0
 
 
 with contextlib.suppress(ImportError):

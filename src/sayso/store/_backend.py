@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from urllib.parse import urlsplit, urlunsplit
 from sayso.errors import UsageError
 from sayso.store import _schema
 from sayso.store._fts import FtsQuery
+
+LOCK_TIMEOUT_S = 60
+"""How long a SQLite connection waits for another process's lock before giving up."""
 
 Params = Sequence[Any]
 
@@ -91,14 +95,30 @@ class SQLiteBackend(Backend):
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.conn = sqlite3.connect(path, isolation_level=None, timeout=60, check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn = sqlite3.connect(
+            path, isolation_level=None, timeout=LOCK_TIMEOUT_S, check_same_thread=False
+        )
+        self._enter_wal_mode()
         # WAL + NORMAL: a killed process never loses a commit; a power cut may lose the last few but
         # never corrupts. Checkpoints (which fsync) every ~40 MB of WAL rather than SQLite's 4 MB.
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA wal_autocheckpoint=10000")
         self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA busy_timeout=60000")
+        self.conn.execute(f"PRAGMA busy_timeout={LOCK_TIMEOUT_S * 1000}")
+
+    def _enter_wal_mode(self) -> None:
+        """Switch the file to WAL, waiting while another process does so: that switch takes an
+        exclusive lock and SQLite answers "database is locked" at once, without its busy wait,
+        when two processes create the same new ledger together."""
+        deadline = time.monotonic() + LOCK_TIMEOUT_S
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def execute(self, sql: str, params: Params = ()) -> Any:
         return self.conn.execute(sql, params)
