@@ -292,8 +292,8 @@ def test_full_text_search_stems_words_and_returns_newest_first(ledger):
 
 def test_search_phrases_or_and_exclusion(ledger):
     assert _contents(ledger.search(SearchQuery(text='"on the ground"'))) == [
-        "We assess that Iranian military personnel were on the ground in Crimea and assisted Russia in "
-        "these operations"
+        "We assess that Iranian personnel were in Crimea, on the ground, and helped the Russians carry out "
+        "these strikes"
     ]
     assert ledger.search(SearchQuery(text="missiles OR baseless")).total == 2
     assert ledger.search(SearchQuery(text="Crimea -trainers")).total == 4
