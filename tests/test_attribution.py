@@ -161,9 +161,9 @@ def test_the_object_of_according_to_is_all_source_and_none_of_it_content(sm):
 
 
 def test_cue_without_a_tagged_source_takes_the_untagged_subject_of_its_verb(sm):
-    doc = sm("The Iranian mission to the U.N. did not immediately respond to a request for comment.")
+    doc = sm("The harbour office of the city did not immediately respond to a request for comment.")
     [attr] = decode(doc, tag(doc, cue="did not immediately respond to", content="a request for comment"))
-    assert texts(attr)[0] == ["The Iranian mission to the U.N."]
+    assert texts(attr)[0] == ["The harbour office of the city"]
 
 
 def test_a_passive_cue_without_a_tagged_source_takes_its_untagged_agent(sm):
@@ -298,7 +298,7 @@ def test_a_source_in_the_next_paragraph_never_serves_a_cue_even_where_the_parse_
     text = (
         "Asked how many troops were there, Kirby said, \u201cI don\u2019t have a number \u2026 What we"
         " do know is that it is small.\u201d\n\nRussia has used drones in attacks, according to Kirby"
-        " and State Department spokesperson Ned Price."
+        " and State Department official Ned Price."
     )
     doc = sm(text)
     assert len(list(doc.sents)) == 1  # the parser runs the sentence on past the paragraph break
@@ -573,7 +573,7 @@ def test_cue_features_place_tokens_relative_to_the_likely_cue_of_their_sentence(
 def test_brat_file_with_continuation_lines_and_discontinuous_content(tmp_path):
     ann = tmp_path / "x_4b22.ann"
     ann.write_text(
-        "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1 Content2:T5\n"
+        "E1\tAttribution:T4 Source:T1 Content:T3 Cue:T2 Content2:T5\n"
         "T1\tSource 0 4\tIran\nT2\tCue 5 11\tdenied\n"
         "T3\tContent 12 20;22 30\tfirst part\nsecond line of the span text\n"
         "T4\tAttribution 5 11\tdenied\nT5\tContent 40 45\tlater\n"
