@@ -39,6 +39,7 @@ from spacy.util import fix_random_seed, minibatch
 from thinc.api import Adam
 
 from sayso.analyse.attribution import ARCHITECTURE_FILE, DEFAULT_MODEL, LEXICON_FILE, AttributionTagger
+from sayso.analyse.attribution_decode import tag_spans
 from sayso.analyse.attribution_model import FEATURES, CueLexicon, build_attribution_tagger
 from sayso.analyse.polnear import parsed_split, token_tags
 from sayso.analyse.stance import is_refusal_cue
@@ -166,23 +167,12 @@ def set_targets(
         if teacher is not None:
             share = numpy.full((len(doc), 1), weight, dtype="float32")
             share[[t.i for t in doc if t.is_space]] = 0
-            for start, end in _gold_cues(gold_tags):
-                if is_refusal_cue(doc[start:end]):
-                    sentence = doc[start].sent
+            for cue in (span for span in tag_spans(doc, gold_tags) if span.role == "CUE"):
+                if is_refusal_cue(doc[cue.start : cue.end]):
+                    sentence = doc[cue.start].sent
                     share[sentence.start : sentence.end] = 0
             target = (1 - share) * target + share * teacher[n]
         doc.user_data[TARGET] = target
-
-
-def _gold_cues(tags: list[str]) -> list[tuple[int, int]]:
-    """The (start, end) token ranges of the cue spans in a doc's gold tags."""
-    spans: list[tuple[int, int]] = []
-    for i, tag in enumerate(tags):
-        if tag == "I-CUE" and spans and spans[-1][1] == i:
-            spans[-1] = (spans[-1][0], i + 1)
-        elif tag.endswith("-CUE"):
-            spans.append((i, i + 1))
-    return spans
 
 
 def learn_cue_lexicon(examples: list[Example], min_count: int = 3) -> CueLexicon:

@@ -47,11 +47,6 @@ def example() -> Example:
     return Example(doc, reference)
 
 
-def test_gold_cues_are_the_runs_of_cue_tags(script):
-    tags = ["O", "B-CUE", "I-CUE", "O", "B-CUE", "B-CUE", "I-CUE", "I-CONTENT"]
-    assert script._gold_cues(tags) == [(1, 3), (4, 5), (5, 7)]
-
-
 def test_targets_mix_in_the_teacher_except_on_refusals_and_whitespace(script, example):
     doc = example.predicted
     labels = list(TAGS)

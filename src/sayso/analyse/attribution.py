@@ -116,7 +116,8 @@ class AttributionTagger(Tagger):
         ]
 
     def best_tags(self, scores) -> list[str]:
-        """The most likely tag of each token, after weighting by role."""
+        """Each token's tag after weighting by role: its most likely one, or with ``constrain_bio``
+        its tag in the most likely sequence without a stray ``I-`` tag."""
         weights = numpy.array([self.role_weights.get(label[2:], 1.0) for label in self.labels])
         weighted = self.model.ops.to_numpy(scores) * weights
         best = bio_viterbi(weighted, self.labels) if self.constrain_bio else weighted.argmax(axis=1)
@@ -208,11 +209,9 @@ def bio_viterbi(scores: numpy.ndarray, labels: Sequence[str]) -> numpy.ndarray:
     if n == 0:
         return numpy.zeros(0, dtype=int)
     inside = numpy.array([label.startswith("I-") for label in labels])
-    role = [label[2:] for label in labels]
-    allowed = numpy.array(
-        [[not inside[j] or role[i] == role[j] for j in range(len(labels))] for i in range(len(labels))]
-    )
-    transition = numpy.where(allowed, 0.0, -numpy.inf)  # [previous, current]
+    role = numpy.array([label[2:] for label in labels])
+    allowed = ~inside[None, :] | (role[:, None] == role[None, :])  # [previous, current]
+    transition = numpy.where(allowed, 0.0, -numpy.inf)
     log_scores = numpy.log(numpy.clip(scores, 1e-9, None))
     best = numpy.where(inside, -numpy.inf, 0.0) + log_scores[0]
     back = numpy.zeros((n, len(labels)), dtype=int)
