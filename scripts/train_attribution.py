@@ -19,7 +19,7 @@ beside the parses. Sentences holding a gold refusal to comment and whitespace to
 targets: the MiniLM is unsure of refusals, and a student taught that doubt lost them. Gold
 alone overfits from the second epoch on (held-out role F1 0.763 at best), the distilled
 tagger goes on learning (0.774); held-out train attribution F1 / content strict: 0.704 /
-0.532 with gold alone, 0.712 / 0.564 distilled (PolNeAR dev, ``sayso extract``: 0.706 / 0.546).
+0.532 with gold alone, 0.712 / 0.564 distilled (PolNeAR dev, ``sayso extract``: 0.709 / 0.551).
 """
 
 from __future__ import annotations

@@ -433,11 +433,18 @@ def test_a_source_inside_its_cue_s_subject_grows_to_the_subject_unless_it_has_pu
     assert texts(attr)[0] == ["Okafor"]
 
 
-def test_a_modifier_of_the_cue_before_it_is_not_content(sm):
+def test_a_modifier_of_the_cue_before_it_is_not_content_unless_it_is_quoted(sm):
     doc = sm("On Thursday, Clinton said that the plan would fail.")
     tags = tag(doc, source="Clinton", cue="said", content=["On Thursday", "that the plan would fail"])
     [attr] = decode(doc, tags)
     assert texts(attr)[2] == ["that the plan would fail"]
+    # in quotation marks it is the speaker's words ("Until now" hangs from "said" in the parse)
+    doc = sm('"Until now," the mayor said, "nobody has paid for the repairs."')
+    tags = tag(
+        doc, source="the mayor", cue="said", content=['"Until now,"', '"nobody has paid for the repairs."']
+    )
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ['"Until now,"', '"nobody has paid for the repairs."']
 
 
 def test_a_content_never_ends_in_a_conjunction_or_determiner(sm):
