@@ -267,13 +267,14 @@ def test_kind_is_direct_indirect_or_mixed_by_the_quotation_marks(bridge, senator
     assert by_cue(bridge, "saying").kind == "mixed"
 
 
-def test_straight_and_doubled_quote_marks_count_and_an_open_quote_ends_with_its_paragraph(analyse_marked):
+def test_straight_doubled_and_nyt_quote_marks_count_and_an_open_quote_ends_with_its_paragraph(analyse_marked):
     record = analyse_marked(
         "``{q1|We will appeal},'' {s1|Jane Doe} {c1|said}.\n\n"
         '"{q2|The ruling is wrong}, {s2|she} {c2|said}, {q2|and it will not stand.}\n\n'
-        "{s3|The judge} {c3|said} {q3|the case was closed}."
+        "{s3|The judge} {c3|said} {q3|the case was closed}.\n\n"
+        "''{q4|We will be back},'' {s4|the lawyer} {c4|said}."
     )
-    assert [a.kind for a in record.attributions] == ["direct", "direct", "indirect"]
+    assert [a.kind for a in record.attributions] == ["direct", "direct", "indirect", "direct"]
 
 
 # --- noise ----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from sayso.analyse.extensions import AttributionSpans
 from sayso.analyse.speakers import SourceInfo
 
 _OPEN = {"“": "”", "„": "”", "«": "»", "``": "''"}
+TOGGLING = frozenset(['"', "''"])
 _QUOTE = re.compile(r"``|''|[“”„«»\"]|\n\s*\n")
 _LOOKAHEAD = 6  # words after the cue searched for a refusal to comment
 
@@ -36,7 +37,11 @@ for _name in ("stances", "kinds"):
 
 
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
-    """The character ranges inside quotation marks, marks excluded, in text order."""
+    """The character ranges inside quotation marks, marks excluded, in text order.
+
+    ``''`` closes a quote opened by ``````, and else opens and closes one itself, like ``"``
+    (the New York Times' ''...'').
+    """
     ranges: list[tuple[int, int]] = []
     closer: str | None = None
     start = 0
@@ -47,8 +52,8 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
                 ranges.append((start, match.start()))
                 closer = None
         elif closer is None:
-            if mark in _OPEN or mark == '"':
-                closer, start = _OPEN.get(mark, '"'), match.end()
+            if mark in _OPEN or mark in TOGGLING:
+                closer, start = _OPEN.get(mark, mark), match.end()
         elif mark == closer or (closer == '"' and mark in "”"):
             ranges.append((start, match.start()))
             closer = None
