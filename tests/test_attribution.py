@@ -469,6 +469,19 @@ def test_a_content_a_word_or_two_short_of_a_parse_subtree_grows_to_it_but_tagged
     assert texts(kept)[2] == ["Haddad for pursuing repairs in the port"]
 
 
+def test_a_cue_does_not_end_in_a_preposition_whose_object_has_no_role(sm):
+    doc = sm("Lopes said at a news conference that the ferries would run all night.")
+    tags = tag(doc, source="Lopes", cue="said at", content="that the ferries would run all night")
+    [attr] = decode(doc, tags)
+    assert texts(attr)[1] == ["said"]
+    doc = sm("Lopes spoke about the ferries, which she said would run all night.")
+    tags = tag(doc, source="Lopes", cue="spoke about", content="the ferries")
+    assert texts(decode(doc, tags)[0])[1] == ["spoke about"]  # its object is the content
+    doc = sm("The ferries will run all night, according to a port official.")
+    tags = tag(doc, source="official", cue="according to", content="The ferries will run all night")
+    assert texts(decode(doc, tags)[0])[1] == ["according to"]
+
+
 def test_cue_that_receives_no_content_is_dropped(sm):
     doc = sm("He said nothing.")
     assert decode(doc, tag(doc, source="He", cue="said")) == []
