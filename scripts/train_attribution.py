@@ -1,6 +1,6 @@
 """Train the ``sayso_attribution`` tagger on PolNeAR train and write it into the package.
 
-    .venv/bin/python scripts/train_attribution.py                    # ~12 min on 2 cores
+    .venv/bin/python scripts/train_attribution.py --teacher DIR      # ~12 min on 2 cores
     .venv/bin/python scripts/train_attribution.py --minutes 5 --out /tmp/attr-model
     .venv/bin/python scripts/train_attribution.py --teacher-weight 0 --out /tmp/attr-gold
 
@@ -12,14 +12,20 @@ the role tags); dev is never read. Seeds are fixed, so a run is reproducible on 
 ``src/sayso/analyse/models/attribution`` by default, with the shipped model's architecture.
 
 The tagger is distilled: each token's target is its gold tag (one-hot) mixed with the tag
-probabilities of the accurate mode's MiniLM (``--teacher-weight``, the MiniLM's share: 0.5;
-0 trains on gold tags alone). The MiniLM never saw the held-out articles
+probabilities of a MiniLM tagger (``--teacher``, default the accurate mode's; ``--teacher-weight``,
+the MiniLM's share: 0.5; 0 trains on gold tags alone). The MiniLM never saw the held-out articles
 (``scripts/train_accurate_tagger.py``); its probabilities are computed once (~3 min) and cached
 beside the parses. Sentences holding a gold refusal to comment and whitespace tokens keep gold
 targets: the MiniLM is unsure of refusals, and a student taught that doubt lost them. Gold
 alone overfits from the second epoch on (held-out role F1 0.763 at best), the distilled
 tagger goes on learning (0.774); held-out train attribution F1 / content strict: 0.704 /
 0.532 with gold alone, 0.712 / 0.564 distilled (PolNeAR dev, ``sayso extract``: 0.709 / 0.551).
+
+The shipped tagger's teacher is the accurate mode's previous MiniLM, trained on windows packed
+across paragraphs; it is in the repository's history, and ``DIR`` above is it, taken out with
+``git show 1eb84cb:src/sayso/analyse/models/attribution_transformer/<file>`` for each file of
+that folder. The MiniLM shipped now (paragraph windows) is the better tagger but the worse
+teacher: distilled from it, held-out attribution F1 / content strict 0.684 / 0.539.
 """
 
 from __future__ import annotations
@@ -76,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--teacher-weight", type=float, default=0.5, help="the MiniLM's share of each target")
     ap.add_argument(
+        "--teacher", type=Path, default=None, help="a saved MiniLM tagger (default: the shipped one)"
+    )
+    ap.add_argument(
         "--arch", type=json.loads, default=SHIPPED_ARCH, help="architecture settings (JSON object)"
     )
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles (smoke tests)")
@@ -103,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     model = build_attribution_tagger(**args.arch, cue_lexicon=lexicon)
     pipe = DistilledTagger(nlp.vocab, model, name="sayso_attribution", scorer=None)
     pipe.initialize(lambda: train, nlp=nlp)
-    teacher = teacher_probabilities(docs, list(pipe.labels)) if args.teacher_weight > 0 else None
+    teacher = (
+        teacher_probabilities(docs, list(pipe.labels), args.teacher) if args.teacher_weight > 0 else None
+    )
     set_targets(examples, list(pipe.labels), teacher, args.teacher_weight)
     optimizer = Adam(args.learn_rate)
     best, start = -1.0, time.perf_counter()
@@ -133,17 +144,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def teacher_probabilities(docs: list, labels: list[str]) -> list[numpy.ndarray]:
-    """The shipped MiniLM's tag probabilities for each doc, columns in ``labels`` order, cached."""
-    from sayso.analyse.transformer_tagger import DEFAULT_MODEL as TEACHER
-    from sayso.analyse.transformer_tagger import WEIGHTS_FILE, TransformerRoleTagger
+def teacher_probabilities(docs: list, labels: list[str], path: Path | None = None) -> list[numpy.ndarray]:
+    """The tag probabilities of the MiniLM in ``path`` (default: the shipped one) for each doc,
+    columns in ``labels`` order, cached by the weights' hash."""
+    from sayso.analyse.transformer_tagger import DEFAULT_MODEL, WEIGHTS_FILE, TransformerRoleTagger
 
-    weights = hashlib.sha1((TEACHER / WEIGHTS_FILE).read_bytes()).hexdigest()[:12]
+    path = path or DEFAULT_MODEL
+    weights = hashlib.sha1((path / WEIGHTS_FILE).read_bytes()).hexdigest()[:12]
     cache = CACHE.with_name(f"teacher-{weights}-{len(docs)}.npz")
     if cache.exists():
         with numpy.load(cache) as saved:
             return [saved[f"doc{i}"] for i in range(len(docs))]
-    tagger = TransformerRoleTagger.load()
+    tagger = TransformerRoleTagger.load(path)
     columns = [tagger.labels.index(label) for label in labels]
     probabilities = []
     for start in range(0, len(docs), 16):

@@ -15,7 +15,7 @@ probabilities are averaged with those of a fine-tuned MiniLM (:mod:`.transformer
 in that proportion.
 
 Train:    .venv/bin/python scripts/train_attribution.py      (PolNeAR train, ~12 min on 2 cores)
-          .venv/bin/python scripts/train_accurate_tagger.py  (the accurate mode's MiniLM, ~80 min)
+          .venv/bin/python scripts/train_accurate_tagger.py  (the accurate mode's MiniLM, ~26 min)
 Evaluate: .venv/bin/python scripts/evaluate_polnear.py       (PolNeAR dev, shared scorer)
 Tune:     .venv/bin/python scripts/tune_attribution.py       (decoding settings, held-out train articles)
 """

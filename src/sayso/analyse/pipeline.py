@@ -24,11 +24,11 @@ AFTER_ATTRIBUTION = ("sayso_entities", "sayso_speakers", "sayso_stance")
 
 MODES: dict[str, dict] = {
     "fast": {},  # the shipped attribution tagger over the small model's tok2vec
-    # its tag probabilities mixed 0.3 / 0.7 with the fine-tuned MiniLM's (transformer_tagger);
+    # its tag probabilities mixed 0.1 / 0.9 with the fine-tuned MiniLM's (transformer_tagger);
     # weight and threshold: the best of scripts/tune_attribution.py --mode accurate; tags by
     # Viterbi with no stray I- tag (AttributionTagger.constrain_bio)
     "accurate": {
-        "transformer_weight": 0.7,
+        "transformer_weight": 0.9,
         "min_content_probability": 0.6,
         "fill_gaps": False,
         "constrain_bio": True,
