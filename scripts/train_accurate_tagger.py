@@ -82,7 +82,6 @@ def main(argv: list[str] | None = None) -> int:
             tokenizer,
             doc,
             [TAGS.index(tag) for tag in token_tags(doc, article.attributions)],
-            paragraphs=True,
         )
     ]
     print(f"{len(items)} training windows")

