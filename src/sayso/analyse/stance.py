@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from sayso.analyse.attribution_model import TOGGLING_QUOTES
 from sayso.analyse.data import table, words
 from sayso.analyse.extensions import AttributionSpans
 from sayso.analyse.speakers import SourceInfo
 
 _OPEN = {"“": "”", "„": "”", "«": "»", "``": "''"}
-TOGGLING = frozenset(['"', "''"])
 _QUOTE = re.compile(r"``|''|[“”„«»\"]|\n\s*\n")
 _LOOKAHEAD = 6  # words after the cue searched for a refusal to comment
 
@@ -52,7 +52,7 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
                 ranges.append((start, match.start()))
                 closer = None
         elif closer is None:
-            if mark in _OPEN or mark in TOGGLING:
+            if mark in _OPEN or mark in TOGGLING_QUOTES:
                 closer, start = _OPEN.get(mark, mark), match.end()
         elif mark == closer or (closer == '"' and mark in "”"):
             ranges.append((start, match.start()))
