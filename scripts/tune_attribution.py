@@ -2,10 +2,12 @@
 
     .venv/bin/python scripts/tune_attribution.py
     .venv/bin/python scripts/tune_attribution.py --cue 1 1.5 2 --threshold 0.5 0.6 0.7
+    .venv/bin/python scripts/tune_attribution.py --cue 1 --source 1 --transition 0 0.3 0.5 0.7
     .venv/bin/python scripts/tune_attribution.py --mode accurate --cue 1 --source 1
 
-The settings are ``role_weights`` (CUE, SOURCE) and ``min_content_probability`` of the
-``sayso_attribution`` component, and in the accurate mode ``transformer_weight`` too. The
+The settings are ``role_weights`` (CUE, SOURCE), ``min_content_probability`` and
+``transition_weight`` of the ``sayso_attribution`` component, and in the accurate mode
+``transformer_weight`` too. The
 articles are those ``scripts/train_attribution.py`` holds out to pick its best epoch (every
 20th article of PolNeAR train), so dev is never read. The models run once per article (and
 transformer weight); each other setting only decodes again. Prints the shared scorer's
@@ -38,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cue", type=float, nargs="+", default=[1.0, 1.25, 1.5, 2.0])
     ap.add_argument("--source", type=float, nargs="+", default=[1.0, 1.25, 1.5])
     ap.add_argument("--threshold", type=float, nargs="+", default=[0.0, 0.5, 0.55, 0.6, 0.65, 0.7])
+    ap.add_argument("--transition", type=float, nargs="+", default=[0.0, 0.5])
     ap.add_argument("--mode", choices=list(MODES), default="fast")
     ap.add_argument(
         "--transformer-weight", type=float, nargs="+", default=[0.3, 0.5, 0.7], help="accurate mode only"
@@ -57,9 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     for weight in args.transformer_weight if pipe.transformer else [0.0]:
         pipe.transformer_weight = weight
         scores = pipe.predict(parsed)
-        for cue, source, threshold in itertools.product(args.cue, args.source, args.threshold):
+        settings = itertools.product(args.cue, args.source, args.threshold, args.transition)
+        for cue, source, threshold, transition in settings:
             pipe.role_weights = {"CUE": cue, "SOURCE": source}
             pipe.min_content_probability = threshold
+            pipe.transition_weight = transition
             pipe.set_annotations(parsed, scores)
             system = {
                 a.doc_id: [_scorer_attribution(attribution_char_spans(x)) for x in doc._.attributions]
@@ -67,11 +72,11 @@ def main(argv: list[str] | None = None) -> int:
             }
             res = scorer.score(docs, gold, system, only_listed=True)
             f1, strict = res["attribution"]["f1"], res["content"]["strict"]["f1"]
-            results.append((f1, strict, weight, cue, source, threshold))
-    for f1, strict, weight, cue, source, threshold in sorted(results):
+            results.append((f1, strict, weight, cue, source, threshold, transition))
+    for f1, strict, weight, cue, source, threshold, transition in sorted(results):
         print(
             f"transformer {weight:4.2f}  cue {cue:4.2f}  source {source:4.2f}  threshold {threshold:4.2f}  "
-            f"attribution F1 {f1:.3f}  content strict F1 {strict:.3f}"
+            f"transition {transition:4.2f}  attribution F1 {f1:.3f}  content strict F1 {strict:.3f}"
         )
     return 0
 

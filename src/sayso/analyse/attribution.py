@@ -40,14 +40,14 @@ from .stance import is_refusal
 DEFAULT_MODEL = Path(__file__).parent / "models" / "attribution"
 ARCHITECTURE_FILE = "architecture.json"
 LEXICON_FILE = "cue_lexicon.tsv"
+TRANSITIONS_FILE = "tag_transitions.json"
 
 DEFAULT_CONFIG = {
     "model": {"@architectures": "sayso.AttributionTagger.v1"},
     "model_dir": None,
     "role_weights": {"CUE": 1.0, "SOURCE": 1.0},
     "min_content_probability": 0.6,
-    "fill_gaps": True,
-    "constrain_bio": False,
+    "transition_weight": 0.0,
     "transformer_weight": 0.0,
     "transformer_dir": None,
 }
@@ -59,23 +59,23 @@ class AttributionTagger(Tagger):
     ``role_weights`` multiply the tag probabilities of a role before the best tag is taken
     (above 1: that role is found more often, at some cost in precision). An attribution whose
     content words the model gives on average less than ``min_content_probability`` of being
-    content is dropped (0.6 is the F1-best threshold on the training script's held-out
-    articles, ``scripts/tune_attribution.py``: PolNeAR dev attribution F1 0.656 -> 0.672),
+    content is dropped (the F1-best threshold on the training script's held-out articles,
+    ``scripts/tune_attribution.py``, 0.6 when it came in: PolNeAR dev attribution F1 0.656 ->
+    0.672; 0.5 in the fast mode, 0.6 in the accurate one now),
     unless it is a refusal to comment, whose meaning is in the cue ("did not respond to a
     request for comment"). Of a content in several pieces, a piece under the same floor is
     dropped and the surest piece kept (held-out train articles, content strict F1: accurate
     0.596 -> 0.607, fast 0.523 -> 0.539).
 
-    With ``fill_gaps``, a lone ``O`` token between a tag and an ``I-`` tag of the same role takes
-    that role: the fast tagger often leaves such holes in a span (held-out train articles:
-    attribution F1 0.700 -> 0.706, content strict 0.546 -> 0.552; in the accurate mode it
-    lowers F1, 0.755 -> 0.753, so that mode leaves it off).
-
-    With ``constrain_bio``, the tags are the most likely sequence (Viterbi) in which an ``I-``
-    tag follows a tag of its own role, instead of each token's most likely tag: a content's
-    first word is no longer dropped for an ``I-CONTENT`` whose ``B-`` lost to ``O``. The
-    accurate mode uses it (held-out train articles: attribution F1 0.772 -> 0.777, content
-    strict 0.622 -> 0.632); the fast tagger's tags are too ragged for it (0.712 -> 0.699).
+    The tags are the most likely sequence (Viterbi) in which an ``I-`` tag follows a tag of its
+    own role, not each token's most likely tag: a content's first word is not dropped for an
+    ``I-CONTENT`` whose ``B-`` lost to ``O`` (held-out train articles, accurate mode: attribution
+    F1 0.772 -> 0.777, content strict 0.622 -> 0.632). With ``transition_weight`` above 0, a
+    sequence also scores that weight times the log-probability of each tag after the one before
+    it in PolNeAR train (``transitions``, learned by ``scripts/train_attribution.py``): the fast
+    tagger's ragged tags then hold together (held-out train articles, fast mode: attribution F1
+    0.712 -> 0.734, content strict 0.570 -> 0.595 at weight 0.5; the accurate mode's tags gain
+    nothing, 0.782 -> 0.781 at 0.2, and it leaves them out).
 
     ``transformer`` (a :class:`.transformer_tagger.TransformerRoleTagger`, or ``None``) gives
     a second set of tag probabilities, averaged in with weight ``transformer_weight``.
@@ -86,8 +86,8 @@ class AttributionTagger(Tagger):
         *args,
         role_weights: dict[str, float] | None = None,
         min_content_probability: float = 0.0,
-        fill_gaps: bool = False,
-        constrain_bio: bool = False,
+        transitions: numpy.ndarray | None = None,
+        transition_weight: float = 0.0,
         transformer=None,
         transformer_weight: float = 0.0,
         **kwargs,
@@ -95,8 +95,8 @@ class AttributionTagger(Tagger):
         super().__init__(*args, **kwargs)
         self.role_weights = dict(role_weights or {})
         self.min_content_probability = min_content_probability
-        self.fill_gaps = fill_gaps
-        self.constrain_bio = constrain_bio
+        self.transitions = transitions
+        self.transition_weight = transition_weight
         self.transformer = transformer
         self.transformer_weight = transformer_weight
 
@@ -116,17 +116,14 @@ class AttributionTagger(Tagger):
         ]
 
     def best_tags(self, scores) -> list[str]:
-        """Each token's tag after weighting by role: its most likely one, or with ``constrain_bio``
-        its tag in the most likely sequence without a stray ``I-`` tag."""
+        """Each token's tag in the most likely sequence without a stray ``I-`` tag, after
+        weighting by role and, with ``transition_weight``, by ``transitions``."""
         weights = numpy.array([self.role_weights.get(label[2:], 1.0) for label in self.labels])
         weighted = self.model.ops.to_numpy(scores) * weights
-        best = bio_viterbi(weighted, self.labels) if self.constrain_bio else weighted.argmax(axis=1)
-        tags = [self.labels[int(i)] for i in best]
-        if self.fill_gaps:
-            for i in range(1, len(tags) - 1):
-                if tags[i] == "O" and tags[i - 1] != "O" and tags[i + 1] == "I-" + tags[i - 1][2:]:
-                    tags[i] = tags[i + 1]
-        return tags
+        transitions = None
+        if self.transition_weight > 0 and self.transitions is not None:
+            transitions = self.transition_weight * self.transitions
+        return [self.labels[int(i)] for i in bio_viterbi(weighted, self.labels, transitions)]
 
     def content_probability(self, scores) -> numpy.ndarray:
         """Each token's probability of being content (``B-`` and ``I-`` together)."""
@@ -160,8 +157,7 @@ def make_attribution_tagger(
     model_dir: str | None,
     role_weights: dict[str, float],
     min_content_probability: float,
-    fill_gaps: bool,
-    constrain_bio: bool,
+    transition_weight: float,
     transformer_weight: float,
     transformer_dir: str | None,
 ) -> AttributionTagger:
@@ -170,14 +166,14 @@ def make_attribution_tagger(
     ``None`` loads the model shipped with sayso; ``""`` leaves ``model`` untrained (training).
     Trained weights come with the architecture settings they were trained with
     (``architecture.json``) and the cue lexicon learned with them (``cue_lexicon.tsv``),
-    which take the place of ``model``. With ``transformer_weight`` above 0, the MiniLM tagger
+    which take the place of ``model``, and the tag transitions of their training data
+    (``tag_transitions.json``). With ``transformer_weight`` above 0, the MiniLM tagger
     in ``transformer_dir`` (``None``: the one shipped with sayso) is loaded too.
     """
     options = {
         "role_weights": role_weights,
         "min_content_probability": min_content_probability,
-        "fill_gaps": fill_gaps,
-        "constrain_bio": constrain_bio,
+        "transition_weight": transition_weight,
         "transformer_weight": transformer_weight,
     }
     if transformer_weight > 0:
@@ -195,15 +191,46 @@ def make_attribution_tagger(
         name=name,
         scorer=None,
         **options,
-    )
-    return pipe.from_disk(path, exclude=["vocab"])
+    ).from_disk(path, exclude=["vocab"])
+    pipe.transitions = read_transitions(path / TRANSITIONS_FILE, list(pipe.labels))
+    return pipe
 
 
-def bio_viterbi(scores: numpy.ndarray, labels: Sequence[str]) -> numpy.ndarray:
+def learn_transitions(tag_sequences: Iterable[Sequence[str]], labels: Sequence[str]) -> numpy.ndarray:
+    """The log-probability of each tag after each tag, [previous, current], in ``labels`` order,
+    from the tags of training docs (every token, whitespace too, as :meth:`AttributionTagger.best_tags`
+    reads them), add-one smoothed."""
+    index = {label: i for i, label in enumerate(labels)}
+    counts = numpy.ones((len(labels), len(labels)))
+    for tags in tag_sequences:
+        ids = [index[tag] for tag in tags]
+        numpy.add.at(counts, (ids[:-1], ids[1:]), 1)
+    return numpy.log(counts / counts.sum(axis=1, keepdims=True))
+
+
+def write_transitions(transitions: numpy.ndarray, labels: Sequence[str], path: Path) -> None:
+    """Save :func:`learn_transitions`'s table as JSON (labels, and rows of log-probabilities)."""
+    rows = [[round(float(x), 4) for x in row] for row in transitions]
+    path.write_text(json.dumps({"labels": list(labels), "log_probability": rows}) + "\n", encoding="utf-8")
+
+
+def read_transitions(path: Path, labels: Sequence[str]) -> numpy.ndarray | None:
+    """The table saved by :func:`write_transitions`, reordered to ``labels``; None where no file is."""
+    if not path.exists():
+        return None
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    order = [saved["labels"].index(label) for label in labels]
+    return numpy.array(saved["log_probability"])[numpy.ix_(order, order)]
+
+
+def bio_viterbi(
+    scores: numpy.ndarray, labels: Sequence[str], transitions: numpy.ndarray | None = None
+) -> numpy.ndarray:
     """The label indices of the most likely tag sequence in which each ``I-X`` follows ``B-X`` or ``I-X``.
 
     ``scores`` (tokens x labels) are per-token probabilities (or weighted ones); a sequence's
-    score is the sum of their logarithms.
+    score is the sum of their logarithms, plus ``transitions[previous, current]`` for each pair
+    of tags in a row where given.
     """
     n = len(scores)
     if n == 0:
@@ -211,7 +238,7 @@ def bio_viterbi(scores: numpy.ndarray, labels: Sequence[str]) -> numpy.ndarray:
     inside = numpy.array([label.startswith("I-") for label in labels])
     role = numpy.array([label[2:] for label in labels])
     allowed = ~inside[None, :] | (role[:, None] == role[None, :])  # [previous, current]
-    transition = numpy.where(allowed, 0.0, -numpy.inf)
+    transition = numpy.where(allowed, 0.0 if transitions is None else transitions, -numpy.inf)
     log_scores = numpy.log(numpy.clip(scores, 1e-9, None))
     best = numpy.where(inside, -numpy.inf, 0.0) + log_scores[0]
     back = numpy.zeros((n, len(labels)), dtype=int)

