@@ -212,13 +212,17 @@ def learn_cue_lexicon(examples: list[Example], min_count: int = 3) -> CueLexicon
 
 
 def role_f1(pipe, examples: list[Example]) -> dict[str, float]:
-    """Token F1 of each role (tags with B/I merged) on held-out examples, and their mean."""
+    """Token F1 of each role (tags with B/I merged) on held-out examples, and their mean.
+
+    Each token's own most likely tag counts, not the component's decoded sequence: the
+    tagger's epochs are compared, not the decoding settings tuned for it afterwards."""
     tp: dict[str, int] = {}
     n_pred: dict[str, int] = {}
     n_gold: dict[str, int] = {}
     docs = [eg.predicted for eg in examples]
     for eg, scores in zip(examples, pipe.predict(docs), strict=True):
-        for tok, gold, tag in zip(eg.predicted, eg.reference, pipe.best_tags(scores), strict=True):
+        tags = [pipe.labels[i] for i in pipe.model.ops.to_numpy(scores).argmax(axis=1)]
+        for tok, gold, tag in zip(eg.predicted, eg.reference, tags, strict=True):
             if tok.is_space:
                 continue
             g, p = gold.tag_[2:], tag[2:]
