@@ -153,27 +153,19 @@ def test_cue_without_a_source_in_its_sentence_keeps_no_source(sm):
     assert texts(attr) == ([], ["is widely expected"], ["The tax plan", "to pass"])
 
 
-def test_the_object_of_according_to_is_all_source_and_none_of_it_content(sm):
+@pytest.mark.parametrize(
+    ("source", "content"),
+    [
+        ("a report by", "the engineering firm Calder & Webb, inspectors found cracks in the cables"),
+        # the object's untagged end, with no verb in it, is source too, never grown into the content
+        ("a report by the engineering firm Calder &", "inspectors found cracks in the cables"),
+    ],
+)
+def test_the_object_of_according_to_is_all_source_and_none_of_it_content(sm, source, content):
     doc = sm(
         "According to a report by the engineering firm Calder & Webb, inspectors found cracks in the cables."
     )
-    tags = tag(
-        doc,
-        cue="According to",
-        source="a report by",
-        content="the engineering firm Calder & Webb, inspectors found cracks in the cables",
-    )
-    [attr] = decode(doc, tags)
-    assert texts(attr)[0] == ["a report by the engineering firm Calder & Webb"]
-    assert texts(attr)[2] == ["inspectors found cracks in the cables"]
-    # the object's untagged end, with no verb in it, is source too, never grown into the content
-    tags = tag(
-        doc,
-        cue="According to",
-        source="a report by the engineering firm Calder &",
-        content="inspectors found cracks in the cables",
-    )
-    [attr] = decode(doc, tags)
+    [attr] = decode(doc, tag(doc, cue="According to", source=source, content=content))
     assert texts(attr)[0] == ["a report by the engineering firm Calder & Webb"]
     assert texts(attr)[2] == ["inspectors found cracks in the cables"]
 
