@@ -38,7 +38,6 @@ import hashlib
 import json
 import random
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy
@@ -57,7 +56,7 @@ from sayso.analyse.attribution import (
     write_transitions,
 )
 from sayso.analyse.attribution_decode import tag_spans
-from sayso.analyse.attribution_model import FEATURES, CueLexicon, build_attribution_tagger
+from sayso.analyse.attribution_model import CueLexicon, build_attribution_tagger
 from sayso.analyse.polnear import parsed_split, token_tags
 from sayso.analyse.stance import is_refusal_cue
 
@@ -65,8 +64,8 @@ REPO = Path(__file__).resolve().parent.parent
 TRAIN = REPO.parent / "shared" / "data" / "polnear" / "train"
 CACHE = Path("/tmp/sayso_polnear/train.spacy")
 SEED = 0
-SHIPPED_ARCH = {"features": [name for name, _ in FEATURES if name != "ent_type"]}
-"""The shipped tagger's settings: every feature but the entity type, which came after it."""
+SHIPPED_ARCH = json.loads((DEFAULT_MODEL / ARCHITECTURE_FILE).read_text(encoding="utf-8"))
+"""The shipped tagger's settings, read from the model it describes."""
 TARGET = "sayso_target"
 """The key of ``Doc.user_data`` holding a training doc's (tokens x tags) target."""
 
@@ -119,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     train = [eg for i, eg in enumerate(examples) if i % 20]
     print(f"{len(train)} training articles, {len(held_out)} held out", flush=True)
 
-    lexicon = learn_cue_lexicon(train)
+    lexicon = CueLexicon.learn((eg.predicted, [t.tag_ for t in eg.reference]) for eg in train)
     model = build_attribution_tagger(**args.arch, cue_lexicon=lexicon)
     pipe = DistilledTagger(nlp.vocab, model, name="sayso_attribution", scorer=None)
     pipe.initialize(lambda: train, nlp=nlp)
@@ -198,17 +197,6 @@ def set_targets(
                     share[sentence.start : sentence.end] = 0
             target = (1 - share) * target + share * teacher[n]
         doc.user_data[TARGET] = target
-
-
-def learn_cue_lexicon(examples: list[Example], min_count: int = 3) -> CueLexicon:
-    """The share of each lemma's occurrences tagged as cue, for lemmas seen as cue ``min_count`` times."""
-    seen: Counter[str] = Counter()
-    cue: Counter[str] = Counter()
-    for eg in examples:
-        for tok, gold in zip(eg.predicted, eg.reference, strict=True):
-            seen[tok.lemma_] += 1
-            cue[tok.lemma_] += gold.tag_.endswith("CUE")
-    return CueLexicon({lemma: cue[lemma] / seen[lemma] for lemma in cue if cue[lemma] >= min_count})
 
 
 def role_f1(pipe, examples: list[Example]) -> dict[str, float]:

@@ -613,6 +613,19 @@ def test_features_have_one_row_per_token_even_for_empty_and_spaced_texts(sm):
         assert doc_features(doc, CueLexicon({"say": 0.9})).shape == (len(doc), len(FEATURES))
 
 
+def test_cue_lexicon_learns_the_cue_share_of_lemmas_tagged_as_cue_often_enough(sm):
+    docs = [sm("Officials said it. Nobody said no."), sm("She says yes. They told him.")]
+    tags = [["O"] * len(doc) for doc in docs]
+    for doc, row in zip(docs, tags, strict=True):
+        for token in doc:
+            if token.lemma_ in ("say", "tell"):
+                row[token.i] = "B-CUE"
+    lexicon = CueLexicon.learn(zip(docs, tags, strict=True), min_count=3)
+    assert lexicon.shares == {"say": 1.0}  # "tell" is a cue only once
+    tags[1][1] = "O"  # "says" untagged: two of three
+    assert CueLexicon.learn(zip(docs, tags, strict=True), min_count=2).shares == {"say": 2 / 3}
+
+
 def test_cue_features_place_tokens_relative_to_the_likely_cue_of_their_sentence(sm):
     doc = sm("Officials said that the plan would fail. The weather was fine.")
     columns = [name for name, _ in FEATURES]

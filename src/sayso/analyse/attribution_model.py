@@ -11,7 +11,8 @@ lemma of its head, of its sentence's root and of the verb governing its clause. 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy
@@ -102,6 +103,18 @@ class CueLexicon:
             return numpy.zeros(len(lemmas), dtype="int64")
         at = numpy.minimum(numpy.searchsorted(self._keys, lemmas), len(self._keys) - 1)
         return numpy.where(self._keys[at] == lemmas, self._values[at], 0)
+
+    @classmethod
+    def learn(cls, tagged: Iterable[tuple[Doc, Sequence[str]]], min_count: int = 3) -> CueLexicon:
+        """The share of each lemma's occurrences tagged as cue in ``tagged`` (docs and their role
+        tags), for the lemmas tagged as cue ``min_count`` times or more."""
+        seen: Counter[str] = Counter()
+        cue: Counter[str] = Counter()
+        for doc, tags in tagged:
+            for token, tag in zip(doc, tags, strict=True):
+                seen[token.lemma_] += 1
+                cue[token.lemma_] += tag.endswith("CUE")
+        return cls({lemma: cue[lemma] / seen[lemma] for lemma in cue if cue[lemma] >= min_count})
 
     @classmethod
     def from_tsv(cls, path: Path) -> CueLexicon:
