@@ -56,6 +56,7 @@ from sayso.analyse.attribution import (
     TRANSITIONS_FILE,
     AttributionTagger,
     learn_transitions,
+    read_architecture,
     write_transitions,
 )
 from sayso.analyse.attribution_decode import tag_spans
@@ -67,7 +68,7 @@ REPO = Path(__file__).resolve().parent.parent
 TRAIN = REPO.parent / "shared" / "data" / "polnear" / "train"
 CACHE = Path("/tmp/sayso_polnear/train.spacy")
 SEED = 0
-SHIPPED_ARCH = json.loads((DEFAULT_MODEL / ARCHITECTURE_FILE).read_text(encoding="utf-8"))
+SHIPPED_ARCH = read_architecture(DEFAULT_MODEL)
 """The shipped tagger's settings, read from the model it describes."""
 TARGET = "sayso_target"
 """The key of ``Doc.user_data`` holding a training doc's (tokens x tags) target."""

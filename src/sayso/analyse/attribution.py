@@ -183,7 +183,7 @@ def make_attribution_tagger(
     if model_dir == "":
         return AttributionTagger(nlp.vocab, model, name=name, scorer=None, **options)
     path = Path(model_dir or DEFAULT_MODEL)
-    settings = json.loads((path / ARCHITECTURE_FILE).read_text(encoding="utf-8"))
+    settings = read_architecture(path)
     lexicon = CueLexicon.from_tsv(path / LEXICON_FILE)
     pipe = AttributionTagger(
         nlp.vocab,
@@ -194,6 +194,11 @@ def make_attribution_tagger(
     ).from_disk(path, exclude=["vocab"])
     pipe.transitions = read_transitions(path / TRANSITIONS_FILE, list(pipe.labels))
     return pipe
+
+
+def read_architecture(model_dir: Path) -> dict:
+    """The ``build_attribution_tagger`` settings saved beside a trained model's weights."""
+    return json.loads((model_dir / ARCHITECTURE_FILE).read_text(encoding="utf-8"))
 
 
 def learn_transitions(tag_sequences: Iterable[Sequence[str]], labels: Sequence[str]) -> numpy.ndarray:
