@@ -488,6 +488,34 @@ def test_a_modifier_of_the_cue_before_it_is_not_content_unless_it_is_quoted(sm):
     assert texts(attr)[2] == ['"Until now,"', '"nobody has paid for the repairs."']
 
 
+def test_an_adverbial_of_the_cue_after_it_is_all_content_or_none(sm):
+    doc = sm("The Gazette first reported the closure plans last week, citing two officials.")
+    tags = tag(doc, source="The Gazette", cue="first reported", content="the closure plans last")
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ["the closure plans"]
+    tags = tag(doc, source="The Gazette", cue="first reported", content="the closure plans last week")
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ["the closure plans last week"]
+
+
+def test_a_source_tagged_in_the_object_of_a_preposition_ending_the_content_is_content(sm):
+    doc = sm('"We are not focused on that," said Kirby, echoing recent statements by senior officials.')
+    tags = tag(
+        doc,
+        source=["Kirby", "senior officials"],
+        cue=["said", "echoing"],
+        content=['"We are not focused on that,"', "recent statements by"],
+    )
+    echo = next(a for a in decode(doc, tags) if a.cue[0].text == "echoing")
+    assert texts(echo)[0] == ["Kirby"]
+    assert texts(echo)[2] == ["recent statements by senior officials"]
+    # the agent of a passive cue stays its source
+    doc = sm("Oz has been called a charlatan by fellow physicians.")
+    tags = tag(doc, source="fellow physicians", cue="has been called", content=["Oz", "a charlatan by"])
+    [attr] = decode(doc, tags)
+    assert texts(attr)[0] == ["fellow physicians"]
+
+
 def test_a_content_never_ends_in_a_conjunction_or_determiner(sm):
     doc = sm("Marsh said the bridge was safe, but did not elaborate on the inspection.")
     tags = tag(doc, source="Marsh", cue=["said", "did not elaborate"], content="the bridge was safe, but")
