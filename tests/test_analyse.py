@@ -449,6 +449,33 @@ def test_a_name_of_unknown_gender_takes_the_gender_of_the_pronoun_that_follows_i
     assert by_source(record, "She").speakers == ["Kiran Oduya"]
 
 
+def test_a_one_word_name_after_a_title_is_a_person_where_the_recogniser_takes_it_for_another_thing(
+    analyse_marked,
+):
+    record = analyse_marked(
+        "President Trump flew to Ohio on Monday. Trump told the crowd that the economy was booming.\n\n"
+        "Later, {s1|Trump} {c1|said} {q1|the plant would reopen}.\n\n"
+        "{s2|Trump} {c2|thought} {q2|voters would back him}."
+    )
+    assert [(a.speakers, a.source.type) for a in record.attributions] == [(["Trump"], "person")] * 2
+
+
+def test_a_pronoun_source_is_not_someone_named_in_its_own_quote(analyse_marked):
+    record = analyse_marked(
+        "Tom Reyes, an economist at Harbor University, {c1|said} {q1|the talks had stalled}.\n\n"
+        "{q2|“By raising tariffs again, Mr. Brennan makes any deal harder,”} {s2|he} {c2|said}."
+    )
+    assert record.attributions[1].speakers == ["Tom Reyes"]
+
+
+def test_a_surname_is_the_person_whose_full_name_ends_in_jr(analyse_marked):
+    record = analyse_marked(
+        "Robert L. Hayes Jr., the county prosecutor, announced the charges on Friday.\n\n"
+        "{s1|Hayes} {c1|said} {q1|the case was closed}."
+    )
+    assert record.attributions[0].speakers == ["Robert L. Hayes Jr."]
+
+
 def test_a_person_joined_to_the_source_by_and_is_a_speaker_too(analyse_marked):
     record = analyse_marked(
         "Pentagon spokesperson Dana Reyes and Navy Secretary Carl Lind spoke on Friday.\n\n"

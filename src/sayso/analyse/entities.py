@@ -1,8 +1,10 @@
 """Who is named in an article: people, organisations and outlets, with their roles and mentions.
 
 The ``sayso_entities`` component groups the named mentions of a ``Doc`` into entities, with no
-coreference model: a full name ("John Kirby") founds a person; a later surname or first name
-("Kirby") is a mention of the last person so named; an honorific, a gendered title, a first
+coreference model: a full name ("John Kirby") founds a person, as does a one-word name that
+follows a title somewhere and that the recogniser mostly takes for a person ("President Trump");
+a later surname or first name ("Kirby", "Trump" even where the recogniser calls it an
+organisation) is a mention of the last person so named; an honorific, a gendered title, a first
 name, or else the he/she that follows a mention, gives the gender. Roles come from the words
 before a name ("State Department spokesperson Ned Price") and from appositions ("John Kirby,
 White House National Security Council spokesperson,"). Organisations and outlets come from the
@@ -14,6 +16,7 @@ Result: ``doc._.entities``, a list of :class:`EntityInfo` in order of first ment
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -26,6 +29,7 @@ NOT_NAMES = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINA
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _DETERMINERS = {"the", "a", "an"}
 _NAME_PUNCT = {".", "-"}
+_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _APPOSITION_END = {",", ".", ";", ":", ")", "—", "–", "\n"}
 _NOT_IN_ROLE = {"VERB", "AUX", "PRON", "SCONJ"}
 _ROLE_WORD_POS = {"PROPN", "NOUN", "ADJ"}
@@ -97,6 +101,7 @@ class _Registry:
 
     def person(self, name: Span) -> EntityInfo:
         parts = [t.text for t in name if t.text not in _NAME_PUNCT and len(t.text.rstrip(".")) > 1]
+        parts = [p for p in parts if _bare(p) not in _NAME_SUFFIXES] or parts  # "Kennedy", not "Jr."
         parts = parts or [t.text for t in name]  # initials only ("A.", "J.")
         key = "person:" + " ".join([parts[0], parts[-1]]).lower()
         entity = self.by_key.get(key)
@@ -261,6 +266,16 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
                     person.gender = _gender_from([*titles, *_preceding(name)], roles)
             else:
                 singles.append(piece)
+    labels, titled = _labels_by_word(doc), _titled_words(doc)
+    for piece in singles:  # "President Trump", with no full name in the article: a person all the same
+        word = piece[0].text
+        if (
+            len(piece) == 1
+            and word in titled
+            and _mostly_person(labels[word])
+            and not registry.person_named(piece[0])
+        ):
+            registry.person(piece)
     claimed = {t.i for e in registry.entities for m in e.mentions for t in m}
     in_group_name = {t.i for piece in singles if len(piece) > 1 for t in piece}
     for token in doc:
@@ -280,6 +295,32 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
     registry.entities.sort(key=lambda e: e.mentions[0].start)
     _genders_from_pronouns(doc, registry.entities)
     return registry.entities
+
+
+def _labels_by_word(doc: Doc) -> dict[str, Counter[str]]:
+    """How often the recogniser gave each one-word name each label in the doc."""
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for ent in doc.ents:
+        if len(ent) == 1:
+            labels[ent.text][ent.label_] += 1
+    return labels
+
+
+def _titled_words(doc: Doc) -> set[str]:
+    """The capitalised words that follow a title or honorific somewhere in the doc ("President Trump")."""
+    return {
+        token.text
+        for token in doc[1:]
+        if token.text[:1].isupper()
+        and (_bare(token.nbor(-1).text) in table("honorifics.tsv") or is_role_word(token.nbor(-1)))
+    }
+
+
+def _mostly_person(labels: Counter[str]) -> bool:
+    """Whether a one-word name is a person by the recogniser's majority, at least twice over
+    ("Trump": PERSON 7 times, ORG 3; not a product it once took for a person)."""
+    person = sum(labels[label] for label in PERSON_LABELS)
+    return person >= 2 and person > sum(labels.values()) - person
 
 
 def _genders_from_pronouns(doc: Doc, entities: list[EntityInfo]) -> None:

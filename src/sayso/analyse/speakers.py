@@ -6,7 +6,8 @@ The ``sayso_speakers`` component reads ``doc._.attributions`` and ``doc._.entiti
 - a name ("Kirby", "The State Department's Price") -> the person it names; several names
   ("Kirby and State Department spokesperson Ned Price") -> several speakers;
 - he / she -> the last salient person (an earlier speaker or a sentence subject) of that
-  gender, else of unknown gender; they / it -> the last salient group or organisation;
+  gender, else of unknown gender, not counting those named in the quote it introduces;
+  they / it -> the last salient group or organisation;
   I / we inside a quote -> the speaker of that quote; "who" -> the noun it qualifies;
 - an unnamed person or group ("officials", "a person familiar with the matter") -> an
   ``anonymous`` entity that keeps the source's own words as its name;
@@ -20,12 +21,15 @@ Entities created here (anonymous sources, unnamed organisations) are added to ``
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from sayso.analyse.attribution_decode import is_put_to
+from sayso.analyse.attribution_model import quote_states
 from sayso.analyse.data import table, words
 from sayso.analyse.entities import NOT_NAMES, EntityInfo, is_role_word, media_name, strip_determiner
 from sayso.analyse.extensions import AttributionSpans
@@ -58,6 +62,7 @@ class _Resolver:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.quoted = quote_states(doc) > 0
         self.entities: list[EntityInfo] = list(doc._.entities or [])
         self.of_token: dict[int, EntityInfo] = {}
         self.salient: list[tuple[int, int, EntityInfo]] = []  # (token index, serial, entity)
@@ -71,13 +76,16 @@ class _Resolver:
     def _remember(self, position: int, entity: EntityInfo) -> None:
         bisect.insort(self.salient, (position, len(self.salient), entity))
 
-    def resolve(self, source: list[Span], cue: list[Span]) -> SourceInfo:
-        """The entities behind a (non-empty) source of the cue ``cue``."""
+    def resolve(self, source: list[Span], cue: list[Span], content: Sequence[Span] = ()) -> SourceInfo:
+        """The entities behind a (non-empty) source of the cue ``cue``; a pronoun's antecedent is
+        not named in the quoted words of the attribution's own ``content`` (""..., Trump makes it
+        harder," he said")."""
         span = _phrase_of(source[0])
         root = span.root
         pronoun = table("pronouns.tsv").get(root.lower_) if root.pos_ == "PRON" or len(span) == 1 else None
         if pronoun is not None:
-            entity = self._antecedent(root, pronoun)
+            own_words = {i for span in content for i in range(span.start, span.end) if self.quoted[i]}
+            entity = self._antecedent(root, pronoun, own_words)
             found = [entity] if entity else []
         elif root.pos_ == "CCONJ":  # a source cut down to its "and": the names on both sides
             found = list(
@@ -207,7 +215,7 @@ class _Resolver:
             people.append(entity)
         return people
 
-    def _antecedent(self, pronoun: Token, stands_for: str) -> EntityInfo | None:
+    def _antecedent(self, pronoun: Token, stands_for: str, skipped: AbstractSet[int]) -> EntityInfo | None:
         if stands_for == "self":
             return None  # resolved afterwards, from the enclosing quote's speaker
         if stands_for == "relative":  # "Ana Lopes, who runs a bakery": the noun qualified
@@ -217,14 +225,15 @@ class _Resolver:
             found = self._named(self.doc[qualified.left_edge.i : qualified.i + 1], qualified)
             return found[0] if found else None
         if stands_for in {"male", "female"}:
-            return self._last_person(pronoun.i, stands_for)
+            return self._last_person(pronoun.i, stands_for, skipped)
         types = _GROUP_TYPES if stands_for == "group" else _THING_TYPES
         return self._last_of(types, pronoun.i)
 
-    def _last_person(self, position: int, gender: str) -> EntityInfo | None:
+    def _last_person(self, position: int, gender: str, skipped: AbstractSet[int]) -> EntityInfo | None:
         """The last person before ``position`` of that gender, else of unknown gender; salient
-        people (earlier speakers, subjects) first, then anyone mentioned."""
-        pools = (self._before(position), self._all_before(position))
+        people (earlier speakers, subjects) first, then anyone mentioned; mentions at ``skipped``
+        token positions do not count."""
+        pools = (self._before(position, skipped), self._all_before(position, skipped))
         for wanted in (gender, "unknown"):
             for pool in pools:
                 for entity in pool:
@@ -250,15 +259,17 @@ class _Resolver:
                 return entity
         return None
 
-    def _before(self, position: int) -> list[EntityInfo]:
-        """Salient entities before ``position``, the nearest first."""
+    def _before(self, position: int, skipped: AbstractSet[int] = frozenset()) -> list[EntityInfo]:
+        """Salient entities before ``position``, the nearest first (mentions at ``skipped`` left out)."""
         cut = bisect.bisect_left(self.salient, (position, -1))
-        return [entity for _, _, entity in reversed(self.salient[:cut])]
+        return [entity for at, _, entity in reversed(self.salient[:cut]) if at not in skipped]
 
-    def _all_before(self, position: int) -> list[EntityInfo]:
-        """Every entity mentioned before ``position``, by its nearest mention first."""
+    def _all_before(self, position: int, skipped: AbstractSet[int] = frozenset()) -> list[EntityInfo]:
+        """Every entity mentioned before ``position``, by its nearest mention first (mentions at
+        ``skipped`` left out)."""
         last = {
-            e: max((m.start for m in e.mentions if m.start < position), default=-1) for e in self.entities
+            e: max((m.start for m in e.mentions if m.start < position and m.start not in skipped), default=-1)
+            for e in self.entities
         }
         found = [e for e in self.entities if last[e] >= 0]
         return sorted(found, key=lambda e: -last[e])
@@ -313,7 +324,8 @@ def resolve_sources(doc: Doc) -> list[SourceInfo]:
         if table("pronouns.tsv").get(source[0].root.lower_) == "self":
             speaking_self.append(i)
         else:
-            results[i] = resolver.resolve(source, [s for s in attributions[i].cue if len(s)])
+            cue = [s for s in attributions[i].cue if len(s)]
+            results[i] = resolver.resolve(source, cue, attributions[i].content)
     for i in speaking_self:
         results[i] = _enclosing_speaker(attributions, results, i)
         for entity in results[i].entities:
