@@ -63,9 +63,11 @@ def parse_marked(marked: str) -> tuple[str, dict[int, dict[str, list[tuple[int, 
     return "".join(text), dict(sorted(found.items()))
 
 
-def analyse_marked_text(analyser, marked: str, regions: list[Region] | None = None) -> AnalysedArticle:
+def analyse_marked_text(
+    analyser, marked: str, regions: list[Region] | None = None, authors: list[str] | None = None
+) -> AnalysedArticle:
     """Analyse a marked-up article (text, or a file name under fixtures/analyse) with its marks."""
-    from sayso.analyse import prose, to_record
+    from sayso.analyse import article_doc, to_record
     from sayso.analyse.extensions import AttributionSpans
     from sayso.analyse.pipeline import AFTER_ATTRIBUTION
 
@@ -73,9 +75,9 @@ def analyse_marked_text(analyser, marked: str, regions: list[Region] | None = No
     if marked.endswith(".txt"):
         marked = (FIXTURES / "analyse" / marked).read_text(encoding="utf-8")
     text, marks = parse_marked(marked)
-    article = Article(input="fixture", id="fixture", text=text, regions=regions or [])
+    article = Article(input="fixture", id="fixture", text=text, regions=regions or [], authors=authors or [])
     with nlp.select_pipes(enable=[n for n in nlp.pipe_names if not n.startswith("sayso_")]):
-        doc = nlp(prose(article))
+        doc = nlp(article_doc(nlp, article))
     doc._.attributions = [
         AttributionSpans(
             *(
@@ -92,5 +94,5 @@ def analyse_marked_text(analyser, marked: str, regions: list[Region] | None = No
 
 @pytest.fixture(scope="session")
 def analyse_marked(analyser) -> Callable[..., AnalysedArticle]:
-    """``analyse_marked(marked, regions=None)``: see :func:`analyse_marked_text`."""
-    return lambda marked, regions=None: analyse_marked_text(analyser, marked, regions)
+    """``analyse_marked(marked, regions=None, authors=None)``: see :func:`analyse_marked_text`."""
+    return lambda marked, regions=None, authors=None: analyse_marked_text(analyser, marked, regions, authors)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES, SHARED, parse_marked
-from sayso.records import AnalysedArticle, Attribution, Region
+from sayso.records import AnalysedArticle, Article, Attribution, Region
 
 FIXTURE_DIR = FIXTURES / "analyse"
 
@@ -474,6 +474,36 @@ def test_a_surname_is_the_person_whose_full_name_ends_in_jr(analyse_marked):
         "{s1|Hayes} {c1|said} {q1|the case was closed}."
     )
     assert record.attributions[0].speakers == ["Robert L. Hayes Jr."]
+
+
+def test_the_article_s_own_first_person_is_its_byline_and_a_quoted_one_is_the_speaker_s(analyse_marked):
+    record = analyse_marked(
+        "{s1|I} {c1|think} {q1|the bridge should have closed years ago}.\n\n"
+        "{q2|\u201cWe cannot wait any longer,\u201d} {s2|Mayor Elena Marsh} {c2|said}. "
+        "\u201c{s3|We} {c3|know} {q3|the cables are failing}.\u201d\n\n"
+        "{s4|The US} {c4|said} {q4|it would help}, and {s5|we} {c5|should} {q5|take that help}.",
+        authors=["Ana Ruiz"],
+    )
+    assert [(a.speakers, a.source.type) for a in record.attributions] == [
+        (["Ana Ruiz"], "person"),
+        (["Elena Marsh"], "person"),
+        (["Elena Marsh"], "person"),
+        (["US"], "organization"),
+        (["Ana Ruiz"], "person"),
+    ]
+    unsigned = analyse_marked("{s1|I} {c1|think} {q1|the bridge should have closed years ago}.")
+    assert (unsigned.attributions[0].speakers, unsigned.attributions[0].source.type) == (["I"], "unknown")
+
+
+def test_the_byline_reaches_the_first_person_through_the_whole_pipeline(analyser):
+    article = Article(
+        input="column",
+        id="column",
+        text="Why the bridge must close\n\nI believe the city waited far too long to close the bridge.",
+        authors=["Ana Ruiz"],
+    )
+    believe = by_cue(analyser.analyse(article), "believe")
+    assert believe.speakers == ["Ana Ruiz"]
 
 
 def test_a_person_joined_to_the_source_by_and_is_a_speaker_too(analyse_marked):

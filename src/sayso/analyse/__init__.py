@@ -57,10 +57,18 @@ class Analyser:
         for doc, article in self.nlp.pipe(self._prose(articles), as_tuples=True, batch_size=self.batch_size):
             yield to_record(article, doc)
 
-    def _prose(self, articles: Iterable[Article]) -> Iterator[tuple[str, Article]]:
+    def _prose(self, articles: Iterable[Article]) -> Iterator[tuple[Doc, Article]]:
         for article in articles:
             self.check(article)
-            yield prose(article), article
+            yield article_doc(self.nlp, article), article
+
+
+def article_doc(nlp: Language, article: Article) -> Doc:
+    """The article's prose (:func:`prose`) as a ``Doc``, tokenised only, carrying its byline
+    (``doc._.authors``) for the pipeline to read."""
+    doc = nlp.make_doc(prose(article))
+    doc._.authors = list(article.authors)
+    return doc
 
 
 def prose(article: Article) -> str:

@@ -8,7 +8,8 @@ The ``sayso_speakers`` component reads ``doc._.attributions`` and ``doc._.entiti
 - he / she -> the last salient person (an earlier speaker or a sentence subject) of that
   gender, else of unknown gender, not counting those named in the quote it introduces;
   they / it -> the last salient group or organisation;
-  I / we inside a quote -> the speaker of that quote; "who" -> the noun it qualifies;
+  I / we inside a quote -> the speaker of that quote, outside quotation marks -> the article's
+  authors (``doc._.authors``, its byline: a column's "I think ..."); "who" -> the noun it qualifies;
 - an unnamed person or group ("officials", "a person familiar with the matter") -> an
   ``anonymous`` entity that keeps the source's own words as its name;
 - an outlet -> ``media``; an organisation, country or "the department" (the last
@@ -25,6 +26,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -274,6 +276,10 @@ class _Resolver:
         found = [e for e in self.entities if last[e] >= 0]
         return sorted(found, key=lambda e: -last[e])
 
+    def author(self, name: str) -> EntityInfo:
+        """The person of a byline name: the one of that name in the text, else a new one."""
+        return self._entity(name, "person")
+
     def _entity(self, name: str, kind: str) -> EntityInfo:
         for entity in self.entities:
             if entity.type == kind and entity.name.lower() == name.lower():
@@ -321,13 +327,18 @@ def resolve_sources(doc: Doc) -> list[SourceInfo]:
         source = [s for s in attributions[i].source if len(s)]
         if not source:
             continue
-        if table("pronouns.tsv").get(source[0].root.lower_) == "self":
+        if _is_first_person(source[0].root):
             speaking_self.append(i)
         else:
             cue = [s for s in attributions[i].cue if len(s)]
             results[i] = resolver.resolve(source, cue, attributions[i].content)
+    narrator = SourceInfo(
+        entities=[resolver.author(name) for name in doc._.authors or []],
+        type="person",
+        speakers=list(doc._.authors or []),
+    )
     for i in speaking_self:
-        results[i] = _enclosing_speaker(attributions, results, i)
+        results[i] = _enclosing_speaker(attributions, results, i, resolver.quoted, narrator)
         for entity in results[i].entities:
             entity.add_mention(attributions[i].source[0])
     for i, attribution in enumerate(attributions):
@@ -337,6 +348,12 @@ def resolve_sources(doc: Doc) -> list[SourceInfo]:
         (e for e in resolver.entities if e.mentions), key=lambda e: (e.mentions[0].start, e.name)
     )
     return results
+
+
+def _is_first_person(token: Token) -> bool:
+    """Whether a source's head word is I, we, me or us ("The US" is not)."""
+    cased = token.text in (token.lower_, token.lower_.capitalize(), "I")
+    return cased and table("pronouns.tsv").get(token.lower_) == "self"
 
 
 def _governing_speaker(attributions: list[AttributionSpans], results: list[SourceInfo], i: int) -> SourceInfo:
@@ -354,18 +371,28 @@ def _governing_speaker(attributions: list[AttributionSpans], results: list[Sourc
     return results[i]
 
 
-def _enclosing_speaker(attributions: list[AttributionSpans], results: list[SourceInfo], i: int) -> SourceInfo:
-    """I/we: the speaker of the attribution whose content holds it, else of the nearest
-    attribution in the same paragraph (a quote whose attribution the model split), else of the
-    last attribution before it (a quote running on over paragraphs)."""
+def _enclosing_speaker(
+    attributions: list[AttributionSpans],
+    results: list[SourceInfo],
+    i: int,
+    quoted: numpy.ndarray,
+    narrator: SourceInfo,
+) -> SourceInfo:
+    """I/we: the speaker of the attribution whose content holds it; else, outside quotation
+    marks, the article's own voice (``narrator``: its authors, where the byline names them);
+    else the speaker of the nearest attribution in the same paragraph (a quote whose attribution
+    the model split), else of the last attribution before it (a quote running on over paragraphs)."""
     pronoun = attributions[i].source[0]
     text = pronoun.doc.text  # built from the tokens at each access: once here, not per span
     nearest: tuple[int, int] | None = None
     for j, other in enumerate(attributions):
+        if j != i and results[j].entities and any(s.start <= pronoun.start < s.end for s in other.content):
+            return results[j]
+    if not quoted[pronoun.start]:
+        return narrator if narrator.entities else SourceInfo(type="unknown", speakers=[pronoun.text])
+    for j, other in enumerate(attributions):
         if j == i or not results[j].entities:
             continue
-        if any(s.start <= pronoun.start < s.end for s in other.content):
-            return results[j]
         for span in (s for role in other for s in role if len(s)):
             lo, hi = sorted((span.start_char, pronoun.start_char))
             if "\n\n" not in text[lo:hi] and (nearest is None or hi - lo < nearest[0]):
