@@ -129,6 +129,11 @@ STYLES = {
             "boilerplate",
             "Sign up to First Edition, our free daily newsletter – every weekday morning at 7am BST",
         ),
+        (
+            "boilerplate",
+            "The Courier welcomes letters from readers on every side of this debate. We’d like to hear "
+            "what you think about this or any other story: write to letters@courier.example.",
+        ),
     ],
     "blog.txt": [
         ("timestamp", "Posted on March 3, 2024"),
