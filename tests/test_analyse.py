@@ -468,6 +468,16 @@ def test_a_pronoun_source_is_not_someone_named_in_its_own_quote(analyse_marked):
     assert record.attributions[1].speakers == ["Tom Reyes"]
 
 
+def test_a_full_name_with_a_role_in_apposition_is_a_person_though_the_recogniser_calls_it_an_organisation(
+    analyse_marked,
+):
+    record = analyse_marked(
+        "{s1|Eswar Pradeep, a trade professor at Cornell,} {c1|said} {q1|the talks had stalled}.\n\n"
+        "\u201cThe tariffs stay,\u201d {s2|he} {c2|said}."
+    )
+    assert [(a.speakers, a.source.type) for a in record.attributions] == [(["Eswar Pradeep"], "person")] * 2
+
+
 def test_a_surname_is_the_person_whose_full_name_ends_in_jr(analyse_marked):
     record = analyse_marked(
         "Robert L. Hayes Jr., the county prosecutor, announced the charges on Friday.\n\n"

@@ -233,6 +233,16 @@ def _phrase(doc: Doc, i: int, step: int, limit: int = 12) -> str | None:
     return doc[tokens[0].i : tokens[-1].i + 1].text
 
 
+def _titled_by_apposition(name: Span) -> bool:
+    """Whether a phrase with a role word follows the name in apposition ("Eswar Prasad, a trade
+    professor at Cornell,"): a person's name, whatever the recogniser took it for."""
+    doc = name.doc
+    if name.end >= len(doc) or doc[name.end].text != ",":
+        return False
+    role = _phrase(doc, name.end + 1, step=1)
+    return role is not None and any(_bare(word) in words("role_nouns.txt") for word in role.split())
+
+
 def _gender_from(words_before: list[Token], roles: list[str]) -> str:
     titles = table("honorifics.tsv")
     for word in [_bare(t.text) for t in words_before] + [r.split()[-1].lower() for r in roles]:
@@ -244,8 +254,9 @@ def _gender_from(words_before: list[Token], roles: list[str]) -> str:
 def find_entities(doc: Doc) -> list[EntityInfo]:
     """Group the named mentions of ``doc`` into entities (see the module docstring).
 
-    A person is a full name tagged PERSON, or one that follows a title or starts with a known
-    first name (the small model often tags "Mayor Elena Marsh" as an organisation).
+    A person is a full name tagged PERSON, or one that follows a title, starts with a known
+    first name or has a role in apposition after it (the small model often tags "Mayor Elena
+    Marsh" or "Eswar Prasad, a trade professor at Cornell," as an organisation).
     """
     registry = _Registry(doc)
     singles: list[Span] = []
@@ -255,7 +266,10 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
         for piece in _name_pieces(ent):
             name, titles = _strip_titles(piece)
             if _is_full_name(name) and (
-                ent.label_ in PERSON_LABELS or titles or _first_name_gender(name[0].text) != "unknown"
+                ent.label_ in PERSON_LABELS
+                or titles
+                or _first_name_gender(name[0].text) != "unknown"
+                or _titled_by_apposition(name)
             ):
                 person = registry.person(name)
                 roles = [t.text for t in titles if is_role_word(t)]
