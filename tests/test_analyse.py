@@ -130,6 +130,12 @@ def test_news_outlets_are_media_sources_that_report(bridge, senators, port):
     assert reuters.source.type == "media" and reuters.stance == "report"
 
 
+@pytest.mark.parametrize("outlet", ["Rolling Stone", "Fast Company", "Süddeutsche Zeitung", "Asahi Shimbun"])
+def test_outlets_named_without_a_newspaper_word_are_media_too(analyse_marked, outlet):
+    record = analyse_marked(f"{{s1|{outlet}}} {{c1|reported}} {{q1|that the talks had stalled}}.")
+    assert (record.attributions[0].source.type, record.attributions[0].stance) == ("media", "report")
+
+
 def test_organisations_are_resolved_from_names_definite_nouns_and_it(senators, port, bridge):
     department = by_source(senators, "The department")
     assert department.speakers == ["Agriculture Department"]  # named by "Agriculture Department officials"

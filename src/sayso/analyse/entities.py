@@ -233,6 +233,12 @@ def _phrase(doc: Doc, i: int, step: int, limit: int = 12) -> str | None:
     return doc[tokens[0].i : tokens[-1].i + 1].text
 
 
+def _is_listed_outlet(name: Span) -> bool:
+    """Whether a name is one of the outlets listed by name, which the recogniser may take for a
+    person ("Asahi Shimbun")."""
+    return name.text in words("media_outlets.txt")
+
+
 def _titled_by_apposition(name: Span) -> bool:
     """Whether a phrase with a role word follows the name in apposition ("Eswar Prasad, a trade
     professor at Cornell,"): a person's name, whatever the recogniser took it for."""
@@ -265,11 +271,15 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
             continue
         for piece in _name_pieces(ent):
             name, titles = _strip_titles(piece)
-            if _is_full_name(name) and (
-                ent.label_ in PERSON_LABELS
-                or titles
-                or _first_name_gender(name[0].text) != "unknown"
-                or _titled_by_apposition(name)
+            if (
+                _is_full_name(name)
+                and not _is_listed_outlet(name)
+                and (
+                    ent.label_ in PERSON_LABELS
+                    or titles
+                    or _first_name_gender(name[0].text) != "unknown"
+                    or _titled_by_apposition(name)
+                )
             ):
                 person = registry.person(name)
                 roles = [t.text for t in titles if is_role_word(t)]
@@ -302,7 +312,7 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
     for piece in singles:
         if any(t.i in claimed for t in piece):
             continue
-        if piece.root.ent_type_ in PERSON_LABELS:
+        if piece.root.ent_type_ in PERSON_LABELS and not _is_listed_outlet(piece):
             registry.person(piece)
         else:
             registry.group(piece)

@@ -255,9 +255,10 @@ class _Resolver:
         return None
 
     def _named_like(self, head: str, position: int) -> EntityInfo | None:
-        """The last organisation before ``position`` whose name ends in ``head`` ("the department")."""
+        """The last organisation before ``position`` whose name ends in ``head`` ("the department";
+        not an outlet: "the company" is not Fast Company)."""
         for entity in self._all_before(position):
-            if entity.type in _THING_TYPES and entity.name.lower().split()[-1] == head:
+            if entity.type == "organization" and entity.name.lower().split()[-1] == head:
                 return entity
         return None
 
