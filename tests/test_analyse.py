@@ -136,6 +136,15 @@ def test_outlets_named_without_a_newspaper_word_are_media_too(analyse_marked, ou
     assert (record.attributions[0].source.type, record.attributions[0].stance) == ("media", "report")
 
 
+def test_the_company_is_not_an_outlet_whose_name_ends_in_company(analyse_marked):
+    record = analyse_marked(
+        "{s1|Fast Company} {c1|reported} {q1|that the startup would cut jobs}.\n\n"
+        "{s2|The company} {c2|confirmed} {q2|the cuts}."
+    )
+    assert record.attributions[0].speakers == ["Fast Company"]
+    assert record.attributions[1].speakers != ["Fast Company"]
+
+
 def test_organisations_are_resolved_from_names_definite_nouns_and_it(senators, port, bridge):
     department = by_source(senators, "The department")
     assert department.speakers == ["Agriculture Department"]  # named by "Agriculture Department officials"
