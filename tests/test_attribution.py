@@ -626,13 +626,20 @@ def test_straight_curly_and_doubled_quote_marks_all_delimit_a_quote(sm, text):
     assert (states["said"], states["yes"], states["to"]) == (0, 1, 0)
 
 
-def test_an_unbalanced_quote_mark_only_affects_its_own_paragraph(sm):
+def test_a_quote_mark_left_open_at_its_paragraph_s_end_opens_no_quote(sm):
     doc = sm(fixture_text("unbalanced.txt"))
-    states = quote_states(doc)
-    inside = {t.text for t, s in zip(doc, states, strict=True) if s == 1}
-    assert "bill" in inside
-    assert "Tuesday" not in inside and "officials" not in inside
-    assert "Nobody" in inside and "mayor" not in inside
+    states = dict(zip([t.text for t in doc], quote_states(doc), strict=True))
+    assert states["bill"] == 0 and states["Tuesday"] == 0 and states["officials"] == 0
+    assert states["Nobody"] == 1 and states["mayor"] == 0
+    assert states["smoke"] == 0 and states["McOsker"] == 0
+    assert [s for t, s in zip(doc, quote_states(doc), strict=True) if t.is_quote] == [2, 2, 3, 2]
+
+
+def test_a_quote_running_over_paragraphs_stays_open_where_the_next_paragraph_opens_with_a_mark(sm):
+    doc = sm('Kirby said: "The drones are dangerous.\n\n"They will be used against civilians."\n\nHe left.')
+    states = dict(zip([t.text for t in doc], quote_states(doc), strict=True))
+    assert states["dangerous"] == 1 and states["civilians"] == 1
+    assert states["said"] == 0 and states["left"] == 0
 
 
 def test_features_have_one_row_per_token_even_for_empty_and_spaced_texts(sm):
@@ -949,3 +956,11 @@ def test_an_unclosed_quote_does_not_swallow_the_next_paragraphs(nlp):
     officials = find(attrs, "The vote is scheduled for Tuesday")
     assert source_text(officials) == "officials" and "Nobody" not in officials.content[0].text
     assert source_text(find(attrs, "Nobody expected it")) == "the mayor"
+
+
+def test_an_unclosed_quote_does_not_swallow_the_cue_after_it(nlp):
+    attrs = nlp(fixture_text("unbalanced.txt"))._.attributions
+    smoke = find(attrs, "smoke and mirrors")
+    assert source_text(smoke) == "McOsker" and cue_text(smoke).startswith("said")
+    assert all("McOsker" not in span.text for span in smoke.content)
+    assert source_text(find(attrs, "the figure counted money already spent")) == "Council member Tim McOsker"

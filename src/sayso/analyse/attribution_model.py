@@ -38,27 +38,36 @@ QUOTE_MARKS = re.compile(r"``|''|[\"“”]")
 OPENING_QUOTES = frozenset({"“", "``"})
 TOGGLING_QUOTES = frozenset({'"', "''"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "conj", "relcl", "pcomp"})
+UNCLOSED = 4
+"""The kind of an opening mark left open at its paragraph's end, the next not opening with one."""
 
 
 def quote_states(doc: Doc, text: str | None = None) -> numpy.ndarray:
     """Per token: 0 outside double quotes, 1 inside, 2 holding an opening mark, 3 a closing one.
 
     Marks are found in the text, so a mark glued to a word counts. The state is reset at each
-    line break: an unbalanced mark only affects its paragraph. ``''`` both opens and closes
-    (as in the New York Times' texts), like the straight ``"``. ``text``: ``doc.text``, where
-    the caller has it (spaCy builds it anew from the tokens on each access).
+    line break, and a mark left open at its paragraph's end opens no quote unless the next
+    paragraph opens with a mark, as a quote running over paragraphs does: an unbalanced mark
+    ("It's smoke and mirrors, McOsker said.) neither quotes its cue nor reaches past its
+    paragraph. ``''`` both opens and closes (as in the New York Times' texts), like the
+    straight ``"``. ``text``: ``doc.text``, where the caller has it (spaCy builds it anew from
+    the tokens on each access).
     """
     text = doc.text if text is None else text
     starts, ends, kinds = [], [], []
     inside, last = False, 0
     for m in QUOTE_MARKS.finditer(text):
         if "\n" in text[last : m.start()]:
+            if inside and not _opens_next_paragraph(text, last, m.start()):
+                kinds[-1] = UNCLOSED
             inside = False
         inside = m.group() in OPENING_QUOTES or (m.group() in TOGGLING_QUOTES and not inside)
         starts.append(m.start())
         ends.append(m.end())
         kinds.append(2 if inside else 3)
         last = m.end()
+    if inside:
+        kinds[-1] = UNCLOSED
     pos = doc.to_array([IDX, LENGTH]).astype("int64")
     tok_start, tok_end = pos[:, 0], pos[:, 0] + pos[:, 1]
     states = numpy.zeros(len(doc), dtype="uint64")
@@ -73,8 +82,15 @@ def quote_states(doc: Doc, text: str | None = None) -> numpy.ndarray:
     same_paragraph = numpy.searchsorted(newlines, tok_start) == numpy.searchsorted(newlines, ends_a[prev])
     inside = (last_before >= 0) & (kinds_a[prev] == 2) & same_paragraph
     states[inside] = 1
-    states[holds] = kinds_a[numpy.minimum(first, len(starts) - 1)][holds]
+    mark_states = numpy.where(kinds_a == UNCLOSED, 2, kinds_a)
+    states[holds] = mark_states[numpy.minimum(first, len(starts) - 1)][holds]
     return states
+
+
+def _opens_next_paragraph(text: str, after: int, mark: int) -> bool:
+    """Whether the quote mark at ``mark`` opens the paragraph after the one ending past ``after``."""
+    between = text[after:mark]
+    return not between[between.index("\n") :].strip()
 
 
 _PARSE_ATTRS = [NORM, SHAPE, TAG, DEP, LEMMA, HEAD, SENT_START, ENT_TYPE]
