@@ -538,3 +538,16 @@ def test_a_person_joined_to_the_source_by_and_is_a_speaker_too(analyse_marked):
         "{q2|The crew is ready}, {c2|according to} {s2|Reyes} and Navy Secretary Carl Lind."
     )
     assert [a.speakers for a in record.attributions] == [["Dana Reyes", "Carl Lind"]] * 2
+
+
+def test_an_unnamed_force_hospital_or_watchdog_speaks_as_an_organization(analyse_marked):
+    record = analyse_marked(
+        "{c1|According to} {s1|the Ukrainian air force}, {q1|more than 200 drones were shot down}.\n\n"
+        "{s2|The hospital} {c2|said} {q2|three patients were in critical condition}.\n\n"
+        "{s3|The state's election watchdog} {c3|said} {q3|it would review the complaint}."
+    )
+    assert [(a.speakers, a.source.type) for a in record.attributions] == [
+        (["Ukrainian air force"], "organization"),
+        (["hospital"], "organization"),
+        (["state's election watchdog"], "organization"),
+    ]
