@@ -240,6 +240,24 @@ def test_a_relative_clause_after_a_name_is_not_a_role(bridge):
     assert entity(bridge, "Ana Lopes").roles == []
 
 
+def test_a_plural_title_gives_each_name_of_its_list_the_singular_title(analyse_marked):
+    record = analyse_marked(
+        "{s1|Sens. Jon Tester (D-Mont.) and David Vitter (R-La.)} {c1|asked} {q1|whether it was too big}."
+        "\n\n{s2|Democratic Senators Tim Kaine, Mark Warner and Chris Murphy} {c2|said} {q2|it was wrong}."
+        "\n\n{q3|The plan will fail}, {c3|according to} {s3|a campaign aide}. "
+        "{s4|Donald Trump} {c4|said} {q4|it would not}."
+    )
+    roles = {e.name: e.roles for e in record.entities if e.type == "person"}
+    assert roles == {
+        "Jon Tester": ["Senator"],
+        "David Vitter": ["Senator"],
+        "Tim Kaine": ["Democratic Senator"],
+        "Mark Warner": ["Democratic Senator"],
+        "Chris Murphy": ["Democratic Senator"],
+        "Donald Trump": [],  # "aide." ends a sentence: no abbreviated title
+    }
+
+
 # --- stance and kind ------------------------------------------------------------------------
 
 

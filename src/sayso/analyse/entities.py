@@ -7,9 +7,10 @@ a later surname or first name ("Kirby", "Trump" even where the recogniser calls 
 organisation) is a mention of the last person so named; an honorific, a gendered title, a first
 name, or else the he/she that follows a mention, gives the gender. Roles come from the words
 before a name ("State Department spokesperson Ned Price") and from appositions ("John Kirby,
-White House National Security Council spokesperson,"). Organisations and outlets come from the
-named-entity recogniser; an outlet is recognised by name (``data/media_outlets.txt``) or by the
-last word of its name ("Gazette").
+White House National Security Council spokesperson,"); a plural title before a list of names
+gives each the title ("Sens. Jon Tester and David Vitter": Senator, Senator). Organisations and
+outlets come from the named-entity recogniser; an outlet is recognised by name
+(``data/media_outlets.txt``) or by the last word of its name ("Gazette").
 
 Result: ``doc._.entities``, a list of :class:`EntityInfo` in order of first mention.
 """
@@ -66,8 +67,15 @@ def _bare(word: str) -> str:
 
 
 def is_role_word(token: Token) -> bool:
-    """A noun naming a role or title ("spokesperson", "Sen.")."""
-    return _bare(token.text) in words("role_nouns.txt") or token.lemma_.lower() in words("role_nouns.txt")
+    """A noun naming a role or title ("spokesperson", "Sen."), or several ("Democratic Senators",
+    which the tagger makes a plural name whose lemma keeps the "s")."""
+    roles = words("role_nouns.txt")
+    bare = _bare(token.text)
+    return (
+        bare in roles
+        or token.lemma_.lower() in roles
+        or (token.tag_ == "NNPS" and bare.endswith("s") and bare[:-1] in roles)
+    )
 
 
 def _is_common_noun(token: Token) -> bool:
@@ -184,14 +192,60 @@ def _is_name_word(token: Token) -> bool:
 
 
 def premodifier_role(name: Span) -> str | None:
-    """The role written before a name: "White House National Security Council spokesperson"."""
+    """The role written before a name: "White House National Security Council spokesperson";
+    a plural title made singular ("Sens. Jon Tester" -> "Senator")."""
     doc, end = name.doc, name.start
+    if _is_abbreviation_stop(doc, end - 1):
+        end -= 1  # "Sens. Jon Tester", tokenised "Sens" "."
     if end == 0 or not (is_role_word(doc[end - 1]) or _is_common_noun(doc[end - 1])):
         return None
     start = end - 1
     while start > name.sent.start and doc[start - 1].pos_ in _ROLE_WORD_POS and not doc[start - 1].is_space:
         start -= 1
+    if _is_plural_title(doc[end - 1]):
+        return " ".join([*(t.text for t in doc[start : end - 1]), _singular_title(doc[end - 1])])
     return doc[start:end].text
+
+
+def _is_plural_title(token: Token) -> bool:
+    """A title naming several people: "Senators", "Sens."."""
+    return is_role_word(token) and (
+        token.tag_ in ("NNS", "NNPS") or _bare(token.text) in table("plural_titles.tsv")
+    )
+
+
+def _under_plural_title(name: Span) -> bool:
+    """Whether a plural title stands just before ``name`` ("Senators Lindsey Graham", "Sens. Jon")."""
+    before = name.start - 1 - _is_abbreviation_stop(name.doc, name.start - 1)
+    return before >= 0 and _is_plural_title(name.doc[before])
+
+
+def _is_abbreviation_stop(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is the full stop of an abbreviated title tokenised apart ("Sens" ".")."""
+    if i < 1 or doc[i].text != "." or doc[i - 1].whitespace_:
+        return False
+    bare = _bare(doc[i - 1].text)
+    return bare in table("plural_titles.tsv") or bare in table("title_abbreviations.tsv")
+
+
+def _singular_title(token: Token) -> str:
+    """The title a plural one gives each of its people: "Sens." -> "Senator", "Senators" -> "Senator"."""
+    bare = _bare(token.text)
+    singular = table("plural_titles.tsv").get(bare) or (token.text[:-1] if bare.endswith("s") else token.text)
+    return table("title_abbreviations.tsv").get(_bare(singular), singular)
+
+
+def _list_continues_at(doc: Doc, end: int) -> int:
+    """Where the next name of a list would start after a name ending at ``end``: past a
+    bracketed party and state ("(D-Mont.)") and the comma or "and" between the names."""
+    i = end
+    if i < len(doc) and doc[i].text == "(":
+        while i < len(doc) and doc[i].text != ")" and i - end < 8:
+            i += 1
+        i += 1
+    while i < len(doc) and doc[i].lower_ in (",", "and"):
+        i += 1
+    return i
 
 
 def apposition_role(name: Span) -> str | None:
@@ -266,6 +320,7 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
     """
     registry = _Registry(doc)
     singles: list[Span] = []
+    listed: tuple[int, str] | None = None  # where a list of names under a plural title goes on, its role
     for ent in doc.ents:
         if ent.label_ in NOT_NAMES:
             continue
@@ -282,8 +337,15 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
                 )
             ):
                 person = registry.person(name)
-                roles = [t.text for t in titles if is_role_word(t)]
+                roles = [
+                    _singular_title(t) if _is_plural_title(t) else t.text for t in titles if is_role_word(t)
+                ]
                 roles += [r for r in (premodifier_role(name), apposition_role(name)) if r]
+                list_role = listed[1] if listed is not None and listed[0] == piece.start else None
+                if list_role:
+                    roles.append(list_role)  # "Senators Lindsey Graham and [Richard Blumenthal]"
+                list_role = premodifier_role(name) if _under_plural_title(name) else list_role
+                listed = (_list_continues_at(doc, name.end), list_role) if list_role else None
                 for role in roles:
                     person.add_role(table("title_abbreviations.tsv").get(_bare(role), role))
                 if person.gender == "unknown":
