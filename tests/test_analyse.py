@@ -569,3 +569,15 @@ def test_an_unnamed_force_hospital_or_watchdog_speaks_as_an_organization(analyse
         (["hospital"], "organization"),
         (["state's election watchdog"], "organization"),
     ]
+
+
+def test_a_person_named_in_apposition_to_the_source_s_head_noun_is_the_speaker(analyse_marked):
+    record = analyse_marked(
+        "{s1|The chief executive, Mark Lowe,} {c1|has denied} {q1|any wrongdoing}.\n\n"
+        "{s2|One of the family's attorneys, Justin Bamberg,} {c2|said} {q2|the video was incomplete}."
+    )
+    assert [(a.speakers, a.source.type) for a in record.attributions] == [
+        (["Mark Lowe"], "person"),
+        (["Justin Bamberg"], "person"),
+    ]
+    assert entity(record, "Mark Lowe").roles == ["chief executive"]

@@ -120,6 +120,9 @@ class _Resolver:
         named_next = self.of_token.get(root.i + 1)
         if people and is_role_word(root) and named_next is not None and named_next.type == "person":
             return people  # a misparsed "Chen and ... spokesperson Omar Haddad": the title, not the head
+        named = self._in_apposition(span, root)
+        if named:
+            return named  # "The chief executive, Mark Lowe,": the person, not an unnamed one
         if root.lemma_.lower() in words("document_nouns.txt"):
             return self._author(span, root)
         if is_role_word(root) and span[0].lower_ == "the" and not people:
@@ -203,6 +206,17 @@ class _Resolver:
             return None
         verb = cue[0].root
         return next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+
+    def _in_apposition(self, span: Span, root: Token) -> list[EntityInfo]:
+        """The people named in apposition to the source's head noun, inside the source, with
+        those joined to them ("Presidential candidates Hillary Clinton and Donald Trump")."""
+        for child in root.rights:
+            if child.dep_ == "appos" and child.i < span.end:
+                named = [self.of_token.get(t.i) for t in (child, *child.conjuncts) if t.i < span.end]
+                people = [e for e in dict.fromkeys(named) if e is not None and e.type == "person"]
+                if people:
+                    return people
+        return []
 
     def _people_in(self, span: Span) -> list[EntityInfo]:
         """The people named in a span, in order, leaving out possessors ("Kirby's aide")."""
