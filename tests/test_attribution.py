@@ -488,6 +488,18 @@ def test_a_modifier_of_the_cue_before_it_is_not_content_unless_it_is_quoted(sm):
     assert texts(attr)[2] == ['"Until now,"', '"nobody has paid for the repairs."']
 
 
+def test_a_clause_of_the_cue_after_a_quote_before_it_is_not_content_and_the_quote_is_no_fragment(sm):
+    doc = sm('"No," he said when asked about a takeover.')
+    tags = tag(doc, source="he", cue="said", content=['"No,"', "when asked about a takeover"])
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ['"No,"']
+    # after an unquoted claim the tagger decides (PolNeAR train: 28 such clauses in, 106 out)
+    doc = sm("The plan will fail, Smith said when asked about the vote.")
+    tags = tag(doc, source="Smith", cue="said", content=["The plan will fail", "when asked about the vote"])
+    [attr] = decode(doc, tags)
+    assert texts(attr)[2] == ["The plan will fail", "when asked about the vote"]
+
+
 def test_an_adverbial_of_the_cue_after_it_is_all_content_or_none(sm):
     doc = sm("The Gazette first reported the closure plans last week, citing two officials.")
     tags = tag(doc, source="The Gazette", cue="first reported", content="the closure plans last")
