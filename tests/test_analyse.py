@@ -581,3 +581,17 @@ def test_a_person_named_in_apposition_to_the_source_s_head_noun_is_the_speaker(a
         (["Justin Bamberg"], "person"),
     ]
     assert entity(record, "Mark Lowe").roles == ["chief executive"]
+
+
+def test_a_document_speaks_for_whoever_released_or_compiled_it(analyse_marked):
+    record = analyse_marked(
+        "{s1|The report, released Tuesday by the Government Accountability Office,} {c1|found} "
+        "{q1|that regulators had missed warning signs}.\n\n"
+        "{q2|Shares fell 3 percent}, {c2|according to} {s2|data from the New York Stock Exchange}.\n\n"
+        "{s3|Data from the 2014 American Community Survey} {c3|show} {q3|that rents rose}."
+    )
+    assert [(a.speakers, a.source.type) for a in record.attributions] == [
+        (["Government Accountability Office"], "organization"),
+        (["New York Stock Exchange"], "organization"),
+        (["American Community Survey"], "organization"),
+    ]

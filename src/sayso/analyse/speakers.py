@@ -123,8 +123,8 @@ class _Resolver:
         named = self._in_apposition(span, root)
         if named:
             return named  # "The chief executive, Mark Lowe,": the person, not an unnamed one
-        if root.lemma_.lower() in words("document_nouns.txt"):
-            return self._author(span, root)
+        if root.lemma_.lower() in words("document_nouns.txt") or head in words("document_nouns.txt"):
+            return self._author(span, root)  # the lemma of "data" is "datum"
         if is_role_word(root) and span[0].lower_ == "the" and not people:
             titled = self._titled(root, span.start)
             if titled is not None:
@@ -156,8 +156,13 @@ class _Resolver:
         return []
 
     def _author(self, span: Span, document: Token) -> list[EntityInfo]:
-        """Who a document speaks for: "a report by X", "a Bloomberg poll"; else nobody."""
-        author = next((c for c in document.children if c.dep_ == "prep" and c.lower_ in _AUTHOR_PREPS), None)
+        """Who a document speaks for: "a report by X", "a report released by X", "a Bloomberg
+        poll"; else nobody."""
+        by_phrases = [c for c in document.children if c.dep_ == "prep" and c.lower_ in _AUTHOR_PREPS]
+        by_phrases += [
+            a for c in document.children if c.dep_ == "acl" for a in c.children if a.dep_ == "agent"
+        ]
+        author = by_phrases[0] if by_phrases else None
         objects = [c for c in author.children if c.dep_ == "pobj"] if author is not None else []
         if objects:
             return self._named(_subtree(objects[0]), objects[0])
@@ -167,7 +172,8 @@ class _Resolver:
         named = self.of_token.get(names[-1].i)
         if named is not None:
             return [named]
-        name = self.doc[names[0].i : names[-1].i + 1].text
+        end = document.i + 1 if document.pos_ == "PROPN" else names[-1].i + 1  # "American Community Survey"
+        name = self.doc[names[0].i : end].text
         return [self._entity(name, "media" if media_name(name) else "organization")]
 
     def _affiliation(self, span: Span, root: Token) -> None:
