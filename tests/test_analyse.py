@@ -310,6 +310,15 @@ def test_straight_doubled_and_nyt_quote_marks_count_and_an_open_quote_ends_with_
     assert [a.kind for a in record.attributions] == ["direct", "direct", "indirect", "direct"]
 
 
+def test_single_curly_quote_marks_make_a_quote_direct_and_a_headline_s_quoted_word_mixed(analyse_marked):
+    record = analyse_marked(
+        "{s1|Graham}{c1|:} {q1|Trump’s ‘Hateful Rhetoric’ Is Destroying the Party}\n\n"
+        "{q2|‘We cannot let commuters pay the price,’} {s2|Mark Harper} {c2|told} the BBC.\n\n"
+        "{s3|Lynch} {c3|said} {q3|the plan was ‘an attack on working people’}."
+    )
+    assert [a.kind for a in record.attributions] == ["mixed", "direct", "mixed"]
+
+
 # --- noise ----------------------------------------------------------------------------------
 
 

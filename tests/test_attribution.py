@@ -638,6 +638,30 @@ def test_straight_curly_and_doubled_quote_marks_all_delimit_a_quote(sm, text):
     assert (states["said"], states["yes"], states["to"]) == (0, 1, 0)
 
 
+def test_single_curly_marks_quote_outside_a_double_quote_but_apostrophes_do_not(sm):
+    doc = sm("‘We cannot wait,’ Harper told the BBC. Trump’s aides called it ‘stupid’.")
+    states = dict(zip([t.text for t in doc], quote_states(doc), strict=True))
+    assert states["We"] == 1 and states["wait"] == 1 and states["Harper"] == 0
+    assert states["aides"] == 0 and states["stupid"] == 1 and states["."] == 0
+    nested = sm("“He said ‘no’ to me,” she said.")
+    states = dict(zip([t.text for t in nested], quote_states(nested), strict=True))
+    assert states["no"] == 1 and states["me"] == 1 and states["she"] == 0
+
+
+def test_a_british_quote_running_over_paragraphs_continues_its_speaker(nlp):
+    attrs = nlp(
+        "‘This will not end the dispute,’ Mick Lynch said. ‘It will make it worse.’\n\n"
+        "‘We will strike again in March.’\n\nThe minister left for Brussels."
+    )._.attributions
+    lynch = find(attrs, "This will not end the dispute")
+    assert source_text(lynch) == "Mick Lynch"
+    assert [s.text for s in lynch.content][1] == "‘It will make it worse.’"
+    # the next paragraph's quote, where tagged (the fast tagger does, the MiniLM does not), is his too
+    strike = [a for a in attrs if any("strike again" in span.text for span in a.content)]
+    assert all(source_text(a) == "Mick Lynch" for a in strike)
+    assert all("minister" not in str(span) for a in attrs for span in a.content)
+
+
 def test_a_quote_mark_left_open_at_its_paragraph_s_end_opens_no_quote(sm):
     doc = sm(fixture_text("unbalanced.txt"))
     states = dict(zip([t.text for t in doc], quote_states(doc), strict=True))

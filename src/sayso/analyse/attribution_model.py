@@ -34,56 +34,81 @@ from thinc.api import (
 )
 from thinc.types import Floats2d, Ints2d
 
-QUOTE_MARKS = re.compile(r"``|''|[\"“”]")
-OPENING_QUOTES = frozenset({"“", "``"})
+QUOTE_MARKS = re.compile(r"``|''|[\"“”„«»‘’]")
+OPENING_QUOTES = frozenset({"“", "``", "„", "«"})
 TOGGLING_QUOTES = frozenset({'"', "''"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "conj", "relcl", "pcomp"})
-UNCLOSED = 4
-"""The kind of an opening mark left open at its paragraph's end, the next not opening with one."""
+OPENING, CLOSING, UNCLOSED = 2, 3, 4
+"""Kinds of quote mark: opening, closing, and opening but left open at its paragraph's end
+with the next paragraph not opening with a mark."""
+
+
+def quote_marks(text: str) -> list[tuple[int, int, int]]:
+    """The quotation marks of ``text``: (start, end, kind) of each, in text order.
+
+    Double marks are straight, curly, doubled (``''`` opens and closes, as in the New York
+    Times' texts, like ``"``), low („) or angled («»). Single curly marks quote too, outside a
+    double quote ("Trump: ‘I’m the worst thing’", "‘We cannot,’ Harper told the BBC"): ‘ opens
+    where no letter comes before it, ’ closes where none comes after it (not "I’m", "CBS‘").
+    Marks inside a quote of the other kind are its words' own. A line break ends a quote, and a
+    mark left open at its paragraph's end is :data:`UNCLOSED` unless the next paragraph opens
+    with a mark, as a quote running over paragraphs does.
+    """
+    marks: list[tuple[int, int, int]] = []
+    open_kind: str | None = None  # "double" or "single" while a quote is open
+    last = 0
+    for m in QUOTE_MARKS.finditer(text):
+        mark = m.group()
+        if open_kind and "\n" in text[last : m.start()]:
+            if not _opens_next_paragraph(text, last, m.start()):
+                marks[-1] = (*marks[-1][:2], UNCLOSED)
+            open_kind = None
+        if mark in "‘’":
+            if open_kind is None and mark == "‘" and not text[m.start() - 1 : m.start()].isalnum():
+                open_kind, kind = "single", OPENING
+            elif open_kind == "single" and mark == "’" and not text[m.end() : m.end() + 1].isalnum():
+                open_kind, kind = None, CLOSING
+            else:
+                continue
+        elif open_kind == "single":
+            continue
+        elif mark in OPENING_QUOTES or (mark in TOGGLING_QUOTES and open_kind is None):
+            open_kind, kind = "double", OPENING
+        else:
+            open_kind, kind = None, CLOSING
+        marks.append((m.start(), m.end(), kind))
+        last = m.end()
+    if open_kind:
+        marks[-1] = (*marks[-1][:2], UNCLOSED)
+    return marks
 
 
 def quote_states(doc: Doc, text: str | None = None) -> numpy.ndarray:
-    """Per token: 0 outside double quotes, 1 inside, 2 holding an opening mark, 3 a closing one.
+    """Per token: 0 outside quotation marks, 1 inside, 2 holding an opening mark, 3 a closing one.
 
-    Marks are found in the text, so a mark glued to a word counts. The state is reset at each
-    line break, and a mark left open at its paragraph's end opens no quote unless the next
-    paragraph opens with a mark, as a quote running over paragraphs does: an unbalanced mark
-    ("It's smoke and mirrors, McOsker said.) neither quotes its cue nor reaches past its
-    paragraph. ``''`` both opens and closes (as in the New York Times' texts), like the
-    straight ``"``. ``text``: ``doc.text``, where the caller has it (spaCy builds it anew from
-    the tokens on each access).
+    The marks are those of :func:`quote_marks`, found in the text, so a mark glued to a word
+    counts. An :data:`UNCLOSED` mark quotes nothing: an unbalanced mark ("It's smoke and
+    mirrors, McOsker said.) neither quotes its cue nor reaches past its paragraph. ``text``:
+    ``doc.text``, where the caller has it (spaCy builds it anew from the tokens on each access).
     """
     text = doc.text if text is None else text
-    starts, ends, kinds = [], [], []
-    inside, last = False, 0
-    for m in QUOTE_MARKS.finditer(text):
-        if "\n" in text[last : m.start()]:
-            if inside and not _opens_next_paragraph(text, last, m.start()):
-                kinds[-1] = UNCLOSED
-            inside = False
-        inside = m.group() in OPENING_QUOTES or (m.group() in TOGGLING_QUOTES and not inside)
-        starts.append(m.start())
-        ends.append(m.end())
-        kinds.append(2 if inside else 3)
-        last = m.end()
-    if inside:
-        kinds[-1] = UNCLOSED
+    marks = quote_marks(text)
+    states = numpy.zeros(len(doc), dtype="uint64")
+    if not marks:
+        return states
     pos = doc.to_array([IDX, LENGTH]).astype("int64")
     tok_start, tok_end = pos[:, 0], pos[:, 0] + pos[:, 1]
-    states = numpy.zeros(len(doc), dtype="uint64")
-    if not starts:
-        return states
-    starts_a, ends_a, kinds_a = numpy.array(starts), numpy.array(ends), numpy.array(kinds)
+    starts_a, ends_a, kinds_a = (numpy.array(column) for column in zip(*marks, strict=True))
     first = numpy.searchsorted(starts_a, tok_start, "left")  # first mark at or after the token start
     last_before = numpy.searchsorted(starts_a, tok_end, "left") - 1  # last mark starting in or before it
     holds = last_before >= first
     newlines = numpy.array([m.start() for m in re.finditer("\n", text)], dtype="int64")
     prev = numpy.maximum(last_before, 0)
     same_paragraph = numpy.searchsorted(newlines, tok_start) == numpy.searchsorted(newlines, ends_a[prev])
-    inside = (last_before >= 0) & (kinds_a[prev] == 2) & same_paragraph
+    inside = (last_before >= 0) & (kinds_a[prev] == OPENING) & same_paragraph
     states[inside] = 1
-    mark_states = numpy.where(kinds_a == UNCLOSED, 2, kinds_a)
-    states[holds] = mark_states[numpy.minimum(first, len(starts) - 1)][holds]
+    mark_states = numpy.where(kinds_a == UNCLOSED, OPENING, kinds_a)
+    states[holds] = mark_states[numpy.minimum(first, len(marks) - 1)][holds]
     return states
 
 

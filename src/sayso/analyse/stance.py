@@ -9,26 +9,24 @@ first cue word found in ``data/stance_cues.tsv`` decides ("denied" -> deny, "acc
 accuse, "assess" -> assess, "concerned" -> concern...), and ``assert`` is the default.
 
 Kind: ``direct`` when every word of the content is inside quotation marks, ``indirect`` when
-none is, ``mixed`` otherwise. Quotation marks are straight, curly or doubled (`` '' ``); a quote
-left open runs to the end of its paragraph.
+none is, ``mixed`` otherwise. Quotation marks are those the attribution tagger reads
+(:func:`~.attribution_model.quote_marks`: double marks of every style, and single curly ones);
+a quote left open runs to the end of its paragraph.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from sayso.analyse.attribution_model import TOGGLING_QUOTES
+from sayso.analyse.attribution_model import CLOSING, quote_marks
 from sayso.analyse.data import table, words
 from sayso.analyse.extensions import AttributionSpans
 from sayso.analyse.speakers import SourceInfo
 
-_OPEN = {"“": "”", "„": "”", "«": "»", "``": "''"}
-_QUOTE = re.compile(r"``|''|[“”„«»\"]|\n\s*\n")
 _LOOKAHEAD = 6  # words after the cue searched for a refusal to comment
 
 for _name in ("stances", "kinds"):
@@ -37,28 +35,17 @@ for _name in ("stances", "kinds"):
 
 
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
-    """The character ranges inside quotation marks, marks excluded, in text order.
-
-    ``''`` closes a quote opened by ``````, and else opens and closes one itself, like ``"``
-    (the New York Times' ''...'').
-    """
-    ranges: list[tuple[int, int]] = []
-    closer: str | None = None
-    start = 0
-    for match in _QUOTE.finditer(text):
-        mark = match.group()
-        if mark.strip() == "":  # a paragraph break closes an open quote
-            if closer is not None:
-                ranges.append((start, match.start()))
-                closer = None
-        elif closer is None:
-            if mark in _OPEN or mark in TOGGLING_QUOTES:
-                closer, start = _OPEN.get(mark, mark), match.end()
-        elif mark == closer or (closer == '"' and mark in "”"):
-            ranges.append((start, match.start()))
-            closer = None
-    if closer is not None:
-        ranges.append((start, len(text)))
+    """The character ranges inside quotation marks (:func:`~.attribution_model.quote_marks`),
+    marks excluded, in text order: from an opening mark to the next mark or line break. A mark
+    left open quotes the rest of its paragraph: the words after it are still the speaker's."""
+    marks = quote_marks(text)
+    ranges = []
+    for n, (_, end, kind) in enumerate(marks):
+        if kind == CLOSING:
+            continue
+        stop = marks[n + 1][0] if n + 1 < len(marks) else len(text)
+        line_break = text.find("\n", end, stop)
+        ranges.append((end, stop if line_break < 0 else line_break))
     return ranges
 
 
