@@ -182,13 +182,14 @@ def _is_full_name(name: Span) -> bool:
 
 def _is_name_word(token: Token) -> bool:
     """A capitalised word that can be a surname here: a sentence's first word only if tagged a
-    name or followed by a verb ("Trump said", not "Price increases")."""
+    name or followed by a verb or a possessive ("Trump said", "Schiff’s claim", not "Price
+    increases")."""
     if not token.text[:1].isupper() or not token.is_alpha:
         return False
     if token.pos_ == "PROPN" or token.ent_type_ or not token.is_sent_start:
         return True
     following = token.nbor() if token.i + 1 < len(token.doc) else None
-    return following is not None and following.pos_ in {"VERB", "AUX"}
+    return following is not None and (following.pos_ in {"VERB", "AUX"} or following.text in _POSSESSIVE)
 
 
 def premodifier_role(name: Span) -> str | None:
