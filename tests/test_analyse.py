@@ -609,7 +609,8 @@ def test_a_document_speaks_for_whoever_released_or_compiled_it(analyse_marked):
 def test_a_surname_opening_a_sentence_before_a_possessive_is_still_the_person(analyse_marked):
     record = analyse_marked(
         "{s1|Adam Schiff} {c1|said} {q1|the hearing would go on}.\n\n"
-        "{s2|Schiff}{c2|’s assertion} {q2|that he does not know the name} is hard to believe."
+        "{s2|Schiff}{c2|’s astounding assertion} {q2|that he doesn’t know the whistleblower’s name} "
+        "is as hard to believe as the rest."
     )
     assert [(a.speakers, a.source.type) for a in record.attributions] == [
         (["Adam Schiff"], "person"),
