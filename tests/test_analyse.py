@@ -616,3 +616,40 @@ def test_a_surname_opening_a_sentence_before_a_possessive_is_still_the_person(an
         (["Adam Schiff"], "person"),
         (["Adam Schiff"], "person"),
     ]
+
+
+def test_a_source_s_bracketed_short_form_is_not_part_of_its_name(analyse_marked):
+    record = analyse_marked(
+        "{s1|The New York State Attorney General (NYAG)} {c1|is investigating} {q1|the company}."
+    )
+    assert record.attributions[0].speakers == ["New York State Attorney General"]
+
+
+def test_outlets_are_known_in_any_case(analyse_marked):
+    record = analyse_marked(
+        "{s1|Politifact} {c1|rated} {q1|the claim false}. "
+        "{s2|POLITICO} {c2|reported} {q2|that the talks failed}."
+    )
+    assert [(a.speakers, a.source.type) for a in record.attributions] == [
+        (["Politifact"], "media"),
+        (["POLITICO"], "media"),
+    ]
+
+
+def test_a_dated_document_without_an_author_speaks_for_nobody_named(analyse_marked):
+    record = analyse_marked(
+        "{s1|An October 11 presentation to bondholders} {c1|indicated} {q1|administrative jobs would be cut}."
+    )
+    assert record.attributions[0].source.type == "unknown"
+
+
+def test_a_company_name_the_tagger_reads_as_a_common_noun_is_still_the_company(analyse_marked):
+    record = analyse_marked(
+        "{s1|Two people familiar with the matter} {c1|said} {q1|the attorney general is investigating WeWork "
+        "and its former chief executive}.\n"
+        "A spokeswoman for Neumann declined to comment.\n"
+        "{s2|WeWork} {c2|agreed to} {q2|a rescue by its largest shareholder, Japanese technology investment "
+        "company SoftBank}."
+    )
+    assert [(a.speakers, a.source.type) for a in record.attributions][1] == (["WeWork"], "organization")
+    assert [e.name for e in record.entities].count("WeWork") == 1

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -85,7 +86,17 @@ def _is_common_noun(token: Token) -> bool:
 def media_name(name: str) -> bool:
     """Whether an organisation's name is a news outlet's."""
     bare = name[4:] if name.lower().startswith("the ") else name
-    return bare in words("media_outlets.txt") or bare.split()[-1] in words("media_name_words.txt")
+    return _is_outlet_name(bare) or bare.split()[-1] in words("media_name_words.txt")
+
+
+@cache
+def _outlet_names() -> frozenset[str]:
+    return frozenset(name.lower() for name in words("media_outlets.txt"))
+
+
+def _is_outlet_name(name: str) -> bool:
+    """Whether ``name`` is one of the outlets listed by name, in any case ("Politifact")."""
+    return name.lower() in _outlet_names()
 
 
 def strip_determiner(span: Span) -> Span:
@@ -291,7 +302,7 @@ def _phrase(doc: Doc, i: int, step: int, limit: int = 12) -> str | None:
 def _is_listed_outlet(name: Span) -> bool:
     """Whether a name is one of the outlets listed by name, which the recogniser may take for a
     person ("Asahi Shimbun")."""
-    return name.text in words("media_outlets.txt")
+    return _is_outlet_name(name.text)
 
 
 def _titled_by_apposition(name: Span) -> bool:

@@ -166,7 +166,7 @@ class _Resolver:
         objects = [c for c in author.children if c.dep_ == "pobj"] if author is not None else []
         if objects:
             return self._named(_subtree(objects[0]), objects[0])
-        names = [t for t in span if t.i < document.i and t.pos_ == "PROPN"]
+        names = [t for t in span if t.i < document.i and t.pos_ == "PROPN" and t.ent_type_ not in NOT_NAMES]
         if not names:
             return []
         named = self.of_token.get(names[-1].i)
@@ -302,8 +302,11 @@ class _Resolver:
         return self._entity(name, "person")
 
     def _entity(self, name: str, kind: str) -> EntityInfo:
+        """The entity so named and typed, made if new; an ``anonymous`` guess (a capitalised
+        "WeWork" the tagger took for a common noun) takes a named entity of that name."""
         for entity in self.entities:
-            if entity.type == kind and entity.name.lower() == name.lower():
+            same_kind = entity.type == kind or kind == "anonymous"
+            if same_kind and entity.name.lower() == name.lower():
                 return entity
         entity = EntityInfo(name=name, type=kind)
         self.entities.append(entity)
@@ -330,7 +333,10 @@ def _subtree(token: Token) -> Span:
 
 
 def _name(span: Span) -> str:
-    return (strip_determiner(span) or span).text
+    """The name a source span gives, less its determiner and a bracketed short form after it
+    ("The New York State Attorney General (NYAG)" -> "New York State Attorney General")."""
+    bracket = next((t.i for t in span[1:] if t.text == "("), span.end)
+    return (strip_determiner(span.doc[span.start : bracket]) or span).text
 
 
 def _position(attribution: AttributionSpans) -> int:
