@@ -653,3 +653,15 @@ def test_a_company_name_the_tagger_reads_as_a_common_noun_is_still_the_company(a
     )
     assert [(a.speakers, a.source.type) for a in record.attributions][1] == (["WeWork"], "organization")
     assert [e.name for e in record.entities].count("WeWork") == 1
+
+
+def test_a_full_name_after_a_role_noun_is_a_person_but_not_a_name_modifying_a_role(analyse_marked):
+    record = analyse_marked(
+        "{q1|Job cuts will be announced later this week}, {c1|said} {s1|The We Company’s recently named "
+        "executive chair Marcelo Claure} in an email to staff.\n\n"
+        "{q2|The President received a diet plan}, {c2|said} {s2|principal deputy White House press "
+        "secretary Hogan Gidley}."
+    )
+    people = {e.name: e.roles for e in record.entities if e.type == "person"}
+    assert people["Marcelo Claure"] == ["executive chair"]
+    assert "White House" not in people

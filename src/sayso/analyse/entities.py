@@ -305,6 +305,22 @@ def _is_listed_outlet(name: Span) -> bool:
     return _is_outlet_name(name.text)
 
 
+def _after_role_word(name: Span) -> bool:
+    """Whether a role noun stands just before the name ("executive chair Marcelo Claure"), the
+    name not modifying a noun itself ("deputy White House press secretary") nor ending in a
+    title or an organisation's head noun ("spokesman Navy Capt.", "member Drafting Committee")."""
+    if name.start == 0 or name[-1].dep_ == "compound":
+        return False
+    before, last = name.doc[name.start - 1], _bare(name[-1].text)
+    return (
+        before.pos_ in ("NOUN", "PROPN")
+        and is_role_word(before)
+        and not is_role_word(name[-1])
+        and last not in table("title_abbreviations.tsv")
+        and last not in words("organization_nouns.txt")
+    )
+
+
 def _titled_by_apposition(name: Span) -> bool:
     """Whether a phrase with a role word follows the name in apposition ("Eswar Prasad, a trade
     professor at Cornell,"): a person's name, whatever the recogniser took it for."""
@@ -346,6 +362,7 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
                     or titles
                     or _first_name_gender(name[0].text) != "unknown"
                     or _titled_by_apposition(name)
+                    or _after_role_word(name)
                 )
             ):
                 person = registry.person(name)
