@@ -369,11 +369,12 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
                 roles = [
                     _singular_title(t) if _is_plural_title(t) else t.text for t in titles if is_role_word(t)
                 ]
-                roles += [r for r in (premodifier_role(name), apposition_role(name)) if r]
+                premodifier = premodifier_role(name)
+                roles += [r for r in (premodifier, apposition_role(name)) if r]
                 list_role = listed[1] if listed is not None and listed[0] == piece.start else None
                 if list_role:
                     roles.append(list_role)  # "Senators Lindsey Graham and [Richard Blumenthal]"
-                list_role = premodifier_role(name) if _under_plural_title(name) else list_role
+                list_role = premodifier if _under_plural_title(name) else list_role
                 listed = (_list_continues_at(doc, name.end), list_role) if list_role else None
                 for role in roles:
                     person.add_role(table("title_abbreviations.tsv").get(_bare(role), role))
