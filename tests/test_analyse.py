@@ -33,6 +33,11 @@ def entity(record: AnalysedArticle, name: str):
     return next(e for e in record.entities if e.name == name)
 
 
+def speakers_and_types(record: AnalysedArticle) -> list[tuple[list[str], str]]:
+    """Each attribution's canonical speakers and source type, in order."""
+    return [(a.speakers, a.source.type) for a in record.attributions]
+
+
 @pytest.fixture(scope="module")
 def bridge(analyse_marked):
     return analyse_marked("bridge_closure.txt")
@@ -499,7 +504,7 @@ def test_a_one_word_name_after_a_title_is_a_person_where_the_recogniser_takes_it
         "Later, {s1|Trump} {c1|said} {q1|the plant would reopen}.\n\n"
         "{s2|Trump} {c2|thought} {q2|voters would back him}."
     )
-    assert [(a.speakers, a.source.type) for a in record.attributions] == [(["Trump"], "person")] * 2
+    assert speakers_and_types(record) == [(["Trump"], "person")] * 2
 
 
 def test_a_pronoun_source_is_not_someone_named_in_its_own_quote(analyse_marked):
@@ -517,7 +522,7 @@ def test_a_full_name_with_a_role_in_apposition_is_a_person_though_the_recogniser
         "{s1|Eswar Pradeep, a trade professor at Cornell,} {c1|said} {q1|the talks had stalled}.\n\n"
         "\u201cThe tariffs stay,\u201d {s2|he} {c2|said}."
     )
-    assert [(a.speakers, a.source.type) for a in record.attributions] == [(["Eswar Pradeep"], "person")] * 2
+    assert speakers_and_types(record) == [(["Eswar Pradeep"], "person")] * 2
 
 
 def test_a_surname_is_the_person_whose_full_name_ends_in_jr(analyse_marked):
@@ -536,7 +541,7 @@ def test_the_article_s_own_first_person_is_its_byline_and_a_quoted_one_is_the_sp
         "{s4|The US} {c4|said} {q4|it would help}, and {s5|we} {c5|should} {q5|take that help}.",
         authors=["Ana Ruiz"],
     )
-    assert [(a.speakers, a.source.type) for a in record.attributions] == [
+    assert speakers_and_types(record) == [
         (["Ana Ruiz"], "person"),
         (["Elena Marsh"], "person"),
         (["Elena Marsh"], "person"),
@@ -573,7 +578,7 @@ def test_an_unnamed_force_hospital_or_watchdog_speaks_as_an_organization(analyse
         "{s2|The hospital} {c2|said} {q2|three patients were in critical condition}.\n\n"
         "{s3|The state's election watchdog} {c3|said} {q3|it would review the complaint}."
     )
-    assert [(a.speakers, a.source.type) for a in record.attributions] == [
+    assert speakers_and_types(record) == [
         (["Ukrainian air force"], "organization"),
         (["hospital"], "organization"),
         (["state's election watchdog"], "organization"),
@@ -585,7 +590,7 @@ def test_a_person_named_in_apposition_to_the_source_s_head_noun_is_the_speaker(a
         "{s1|The chief executive, Mark Lowe,} {c1|has denied} {q1|any wrongdoing}.\n\n"
         "{s2|One of the family's attorneys, Justin Bamberg,} {c2|said} {q2|the video was incomplete}."
     )
-    assert [(a.speakers, a.source.type) for a in record.attributions] == [
+    assert speakers_and_types(record) == [
         (["Mark Lowe"], "person"),
         (["Justin Bamberg"], "person"),
     ]
@@ -599,7 +604,7 @@ def test_a_document_speaks_for_whoever_released_or_compiled_it(analyse_marked):
         "{q2|Shares fell 3 percent}, {c2|according to} {s2|data from the New York Stock Exchange}.\n\n"
         "{s3|Data from the 2014 American Community Survey} {c3|show} {q3|that rents rose}."
     )
-    assert [(a.speakers, a.source.type) for a in record.attributions] == [
+    assert speakers_and_types(record) == [
         (["Government Accountability Office"], "organization"),
         (["New York Stock Exchange"], "organization"),
         (["American Community Survey"], "organization"),
@@ -612,7 +617,7 @@ def test_a_surname_opening_a_sentence_before_a_possessive_is_still_the_person(an
         "{s2|Schiff}{c2|’s astounding assertion} {q2|that he doesn’t know the whistleblower’s name} "
         "is as hard to believe as the rest."
     )
-    assert [(a.speakers, a.source.type) for a in record.attributions] == [
+    assert speakers_and_types(record) == [
         (["Adam Schiff"], "person"),
         (["Adam Schiff"], "person"),
     ]
@@ -630,7 +635,7 @@ def test_outlets_are_known_in_any_case(analyse_marked):
         "{s1|Politifact} {c1|rated} {q1|the claim false}. "
         "{s2|POLITICO} {c2|reported} {q2|that the talks failed}."
     )
-    assert [(a.speakers, a.source.type) for a in record.attributions] == [
+    assert speakers_and_types(record) == [
         (["Politifact"], "media"),
         (["POLITICO"], "media"),
     ]
@@ -651,7 +656,7 @@ def test_a_company_name_the_tagger_reads_as_a_common_noun_is_still_the_company(a
         "{s2|WeWork} {c2|agreed to} {q2|a rescue by its largest shareholder, Japanese technology investment "
         "company SoftBank}."
     )
-    assert [(a.speakers, a.source.type) for a in record.attributions][1] == (["WeWork"], "organization")
+    assert speakers_and_types(record)[1] == (["WeWork"], "organization")
     assert [e.name for e in record.entities].count("WeWork") == 1
 
 
