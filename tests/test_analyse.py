@@ -670,3 +670,15 @@ def test_a_full_name_after_a_role_noun_is_a_person_but_not_a_name_modifying_a_ro
     people = {e.name: e.roles for e in record.entities if e.type == "person"}
     assert people["Marcelo Claure"] == ["executive chair"]
     assert "White House" not in people
+
+
+def test_a_party_s_or_people_s_members_are_a_group_though_the_recogniser_says_person(analyse_marked):
+    record = analyse_marked(
+        "Virginia Democrats won a legislative majority for the first time since 1993, flipping seats. "
+        "{s1|They} {c1|said} {q1|voters were tired of the president}.\n\n"
+        "{s2|Willie Mays} {c2|said} {q2|the museum was long overdue}."
+    )
+    assert speakers_and_types(record) == [
+        (["Virginia Democrats"], "organization"),
+        (["Willie Mays"], "person"),
+    ]

@@ -17,6 +17,7 @@ Result: ``doc._.entities``, a list of :class:`EntityInfo` in order of first ment
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -35,6 +36,10 @@ _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _APPOSITION_END = {",", ".", ";", ":", ")", "—", "–", "\n"}
 _NOT_IN_ROLE = {"VERB", "AUX", "PRON", "SCONJ"}
 _ROLE_WORD_POS = {"PROPN", "NOUN", "ADJ"}
+_PLURAL_TAGS = {"NNPS", "NNS"}
+_GROUP_MEMBERS = re.compile(r"(?:crats|icans|ians|ists|ives)$")
+"""Endings of the plurals of a party's or a people's members (Democrats, Americans, Iranians,
+Socialists, Conservatives)."""
 
 
 @dataclass(eq=False)
@@ -189,6 +194,13 @@ def _strip_titles(name: Span) -> tuple[Span, list[Token]]:
 def _is_full_name(name: Span) -> bool:
     parts = [t for t in name if t.text not in _NAME_PUNCT]
     return len(parts) >= 2 and all(t.text[:1].isupper() for t in parts)
+
+
+def _is_group_name(name: Span) -> bool:
+    """Whether a name ends in the plural of a party's or people's member, a group's name even
+    where the recogniser took it for a person ("Virginia Democrats", "African-Americans"; not
+    "Willie Mays", "Dainis Ivans")."""
+    return name[-1].tag_ in _PLURAL_TAGS and _GROUP_MEMBERS.search(name[-1].text) is not None
 
 
 def _is_name_word(token: Token) -> bool:
@@ -357,6 +369,7 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
             if (
                 _is_full_name(name)
                 and not _is_listed_outlet(name)
+                and not _is_group_name(name)
                 and (
                     ent.label_ in PERSON_LABELS
                     or titles
@@ -404,7 +417,7 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
     for piece in singles:
         if any(t.i in claimed for t in piece):
             continue
-        if piece.root.ent_type_ in PERSON_LABELS and not _is_listed_outlet(piece):
+        if piece.root.ent_type_ in PERSON_LABELS and not (_is_listed_outlet(piece) or _is_group_name(piece)):
             registry.person(piece)
         else:
             registry.group(piece)
