@@ -585,6 +585,19 @@ def test_an_unnamed_force_hospital_or_watchdog_speaks_as_an_organization(analyse
     ]
 
 
+def test_its_organisation_is_named_with_the_organisation_it_belongs_to(analyse_marked):
+    record = analyse_marked(
+        "{s1|Iran} {c1|has denied} {q1|transferring drones to Russia}. {s2|Its foreign ministry} {c2|said} "
+        "{q2|the claims were baseless}.\n\n"
+        "{s3|The United Nations} {c3|said} {q3|its staff had left}. {s4|Its refugee agency} {c4|said} "
+        "{q4|the camps were full}."
+    )
+    assert speakers_and_types(record)[1::2] == [
+        (["Iran's foreign ministry"], "organization"),
+        (["United Nations' refugee agency"], "organization"),
+    ]
+
+
 def test_a_person_named_in_apposition_to_the_source_s_head_noun_is_the_speaker(analyse_marked):
     record = analyse_marked(
         "{s1|The chief executive, Mark Lowe,} {c1|has denied} {q1|any wrongdoing}.\n\n"

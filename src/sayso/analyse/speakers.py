@@ -144,7 +144,7 @@ class _Resolver:
                 earlier = self._named_like(head, span.start)
                 if earlier is not None:
                     return [earlier]
-            name = _name(span)
+            name = self._owned_name(span) or _name(span)
             return [self._entity(name, "media" if media_name(name) else "organization")]
         if people:
             return people
@@ -154,6 +154,18 @@ class _Resolver:
         if root.pos_ == "NOUN":  # an unnamed person or group: "some business owners"
             return [self._entity(span.text, "anonymous")]
         return []
+
+    def _owned_name(self, span: Span) -> str | None:
+        """An organisation's name with its owner for "its" ("Iran ... Its foreign ministry" ->
+        "Iran's foreign ministry"); None where the span does not open with "its" or no
+        organisation comes before it."""
+        if span[0].lower_ != "its" or len(span) < 2:
+            return None
+        owner = self._last_of({"organization", "media"}, span.start)
+        if owner is None:
+            return None
+        possessive = "'" if owner.name.endswith("s") else "'s"
+        return f"{owner.name}{possessive} {span[1:].text}"
 
     def _author(self, span: Span, document: Token) -> list[EntityInfo]:
         """Who a document speaks for: "a report by X", "a report released by X", "a Bloomberg
