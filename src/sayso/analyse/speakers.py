@@ -126,7 +126,7 @@ class _Resolver:
         if root.lemma_.lower() in words("document_nouns.txt") or head in words("document_nouns.txt"):
             return self._author(span, root)  # the lemma of "data" is "datum"
         if is_role_word(root) and span[0].lower_ == "the" and not people:
-            titled = self._titled(root, span.start)
+            titled = self._titled(self.doc[span.start : root.i + 1], span.start)
             if titled is not None:
                 return [titled]  # "the commissioner": the last person with that title
         if head in words("anonymous_nouns.txt") or root.lemma_.lower() in words("anonymous_nouns.txt"):
@@ -278,11 +278,23 @@ class _Resolver:
     def _last_of(self, types: set[str], position: int) -> EntityInfo | None:
         return next((e for e in self._before(position) if e.type in types), None)
 
-    def _titled(self, title: Token, position: int) -> EntityInfo | None:
-        """The last person before ``position`` whose roles include the word ``title``."""
-        wanted = {title.lower_, title.lemma_.lower()}
+    def _titled(self, title: Span, position: int) -> EntityInfo | None:
+        """The last person before ``position`` whose roles include the head word of ``title``
+        ("the commissioner"); else the first one after it whose role is all of a title of two
+        words or more, or the end of it (a lead's "The transport secretary said ..." before
+        "Transport Secretary Mark Harper", "The New York state attorney general" before "Attorney
+        General Eric Schneiderman"; not "the president" before "Vice President Biden")."""
+        head = title.root
+        wanted = {head.lower_, head.lemma_.lower()}
         for entity in self._all_before(position):
             if entity.type == "person" and any(wanted & set(r.lower().split()) for r in entity.roles):
+                return entity
+        phrase = strip_determiner(title).text.lower()
+        if len(phrase.split()) < 2:
+            return None
+        later = [e for e in self.entities if e.type == "person" and e.mentions[0].start > position]
+        for entity in sorted(later, key=lambda e: e.mentions[0].start):
+            if any(_names_title(phrase, r.lower()) for r in entity.roles):
                 return entity
         return None
 
@@ -323,6 +335,11 @@ class _Resolver:
         entity = EntityInfo(name=name, type=kind)
         self.entities.append(entity)
         return entity
+
+
+def _names_title(phrase: str, role: str) -> bool:
+    """Whether a title phrase names the role: all of it, or a role of two words or more at its end."""
+    return phrase == role or (" " in role and phrase.endswith(" " + role))
 
 
 def _name_end(span: Span) -> int:
