@@ -292,8 +292,8 @@ class _Resolver:
         phrase = strip_determiner(title).text.lower()
         if len(phrase.split()) < 2:
             return None
-        later = [e for e in self.entities if e.type == "person" and e.mentions[0].start > position]
-        for entity in sorted(later, key=lambda e: e.mentions[0].start):
+        later = [e for e in self.entities if e.type == "person" and _first_mention(e) > position]
+        for entity in sorted(later, key=_first_mention):
             if any(_names_title(phrase, r.lower()) for r in entity.roles):
                 return entity
         return None
@@ -335,6 +335,11 @@ class _Resolver:
         entity = EntityInfo(name=name, type=kind)
         self.entities.append(entity)
         return entity
+
+
+def _first_mention(entity: EntityInfo) -> int:
+    """Where an entity is first mentioned (-1: nowhere, as a byline's author may be)."""
+    return entity.mentions[0].start if entity.mentions else -1
 
 
 def _names_title(phrase: str, role: str) -> bool:
