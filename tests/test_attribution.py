@@ -176,6 +176,24 @@ def test_cue_without_a_tagged_source_takes_the_untagged_subject_of_its_verb(sm):
     assert texts(attr)[0] == ["The harbour office of the city"]
 
 
+def test_a_name_after_a_cue_that_follows_its_content_is_the_source_not_content(sm):
+    doc = sm(
+        "Job cuts will be announced later this week, said The We Company’s recently named executive "
+        "chair Marcelo Claure in an email to staff."
+    )
+    content = "Job cuts will be announced later this week"
+    tagged_after = "The We Company’s recently named executive chair Marcelo Claure in an email to staff"
+    [attr] = decode(doc, tag(doc, cue="said", content=[content, tagged_after]))
+    assert texts(attr) == (
+        ["The We Company’s recently named executive chair Marcelo Claure"],
+        ["said"],
+        [content],
+    )
+    doc = sm("Prices will rise next year, said in a statement on Monday.")
+    [attr] = decode(doc, tag(doc, cue="said", content="Prices will rise next year"))
+    assert texts(attr)[0] == []  # no name after the cue: no source
+
+
 def test_a_passive_cue_without_a_tagged_source_takes_its_untagged_agent(sm):
     doc = sm("The plan was criticized by Senate Republicans as a giveaway.")
     [attr] = decode(doc, tag(doc, cue="was criticized", content=["The plan", "as a giveaway"]))

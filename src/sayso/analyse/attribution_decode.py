@@ -40,8 +40,10 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   it ("... and the deal was seen as dead"; PolNeAR train: 37 of 648 passive cues have one);
   a cue with no source in its sentence takes the untagged agent of a passive cue ("... got
   dinged by critics") or subject of its verb ("The mission did not respond ..."), or of the
-  verb a subjectless cue hangs from ("Clinton answered by | touting | ..."), else keeps none
-  (PolNeAR's no-source case); the object of a prepositional cue ("According to a report
+  verb a subjectless cue hangs from ("Clinton answered by | touting | ..."), or the name just
+  after a cue that follows its content ("..., said | The We Company's ... Marcelo Claure | in an
+  email", where the parse makes the name a clause's subject), else keeps none (PolNeAR's
+  no-source case); the object of a prepositional cue ("According to a report
   by X, ...") is all source where the source is tagged in it and the content runs into it;
 - a cue does not end in a preposition whose object is neither content nor source ("said at | a
   news conference"), "according to" excepted;
@@ -76,6 +78,14 @@ CONTROL_DEPS = frozenset(["advcl", "pcomp", "conj", "prep"])
 after ``pcomp``: "by | touting |"; as a cue's own arc it is "according to", whose head's subject
 is not the source)."""
 CONTROL_STEPS = 3
+INVERTED_SOURCE_TOKENS = 15
+INVERTING_CUES = frozenset(
+    ["say", "add", "write", "explain", "note", "insist", "argue", "claim", "warn", "tell"]
+)
+"""Cues put before their source after a quote or clause ("..., said Marcelo Claure")."""
+FINITE_TAGS = frozenset(["VBD", "VBZ", "VBP", "MD"])
+NAME_PUNCT = frozenset(["’s", "'s", "’", "'", "-", "."])
+"""Punctuation inside a name after an inverted cue ("The We Company’s ... Marcelo Claure")."""
 CUE_MODIFIERS = frozenset(["prep", "advmod", "npadvmod", "advcl"])
 """Dependencies of a cue's modifiers ("On Thursday, he said"), never content before the cue."""
 CUE_ADVERBIALS = frozenset(["advmod", "npadvmod"])
@@ -160,7 +170,7 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
             _passive_subject_as_content(doc, g)
             _source_in_content_as_content(doc, g)
         if not g.sources and g.contents:
-            g.sources = _subject_of_cue(doc, g)
+            g.sources = _subject_of_cue(doc, g) or _inverted_source(doc, g, is_word)
         _cue_object_as_source(doc, g, is_word)
         g.cue = _without_dangling_preposition(doc, g)
     out = []
@@ -373,6 +383,45 @@ def _subject_of_cue(doc: Doc, group: _Group) -> list[TagSpan]:
         if not taken.intersection(span):
             return [TagSpan("SOURCE", span.start, span.stop)]
     return []
+
+
+def _inverted_source(doc: Doc, group: _Group, is_word: list[bool]) -> list[TagSpan]:
+    """The name just after a one-word speech cue (:data:`INVERTING_CUES`) that follows its
+    content and a comma ("..., said | The We Company’s recently named executive chair Marcelo
+    Claure | in an email"), where the parse took it for the subject of a clause of its own and
+    the tagger for content: the source, and no longer content, nor is what follows it in that
+    piece. The name runs from the cue to its last proper noun before a preposition,
+    punctuation or finite verb, at most :data:`INVERTED_SOURCE_TOKENS` tokens (PolNeAR dev:
+    it never fires, the tagger and parse get its cases right there)."""
+    cue = group.cue
+    between = [c.end for c in group.contents if c.end <= cue.start and not any(is_word[c.end : cue.start])]
+    verb = doc[cue.start]
+    if (
+        not between
+        or cue.end - cue.start != 1
+        or verb.lemma_ not in INVERTING_CUES
+        or "," not in doc[between[0] : cue.start].text
+        or cue.end >= len(doc)
+        or doc[cue.end].pos_ not in ("DET", "PROPN", "ADJ", "NOUN")
+    ):
+        return []
+    end = None
+    for i in range(cue.end, min(cue.end + INVERTED_SOURCE_TOKENS, len(doc))):
+        token = doc[i]
+        if token.is_space or token.tag_ in FINITE_TAGS or (token.pos_ == "ADP" and token.lower_ != "of"):
+            break
+        if token.is_punct and token.text not in NAME_PUNCT:
+            break
+        if token.pos_ == "PROPN":
+            end = i + 1
+    if end is None:
+        return []
+    after = [c for c in group.contents if c.start == cue.end or (c.start < end and c.end > cue.end)]
+    if any(c.start < cue.end for c in after):
+        return []
+    for piece in after:
+        group.contents.remove(piece)
+    return [TagSpan("SOURCE", cue.end, end)]
 
 
 def _controller_subject(verb: Token) -> list[Token]:
