@@ -166,10 +166,15 @@ def test_a_definite_title_refers_back_to_the_person_who_holds_it(bridge):
 def test_a_lead_s_definite_title_refers_forward_to_the_person_named_with_all_of_it(analyse_marked):
     record = analyse_marked(
         "{s1|The transport secretary} {c1|said} {q1|the strike would end soon}. {s2|The president} {c2|said} "
-        "{q2|talks would go on}.\n\n"
-        "Unions rejected the offer. Transport Secretary Mark Harper met Vice President Joe Biden on Monday."
+        "{q2|talks would go on}. {s3|The governor of South Dakota} {c3|wants} {q3|us to know about meth}.\n\n"
+        "Unions rejected the offer. Transport Secretary Mark Harper met Vice President Joe Biden on Monday. "
+        "Gov. Kristi Noem launched the campaign."
     )
-    assert speakers_and_types(record) == [(["Mark Harper"], "person"), (["The president"], "anonymous")]
+    assert speakers_and_types(record) == [
+        (["Mark Harper"], "person"),
+        (["The president"], "anonymous"),
+        (["Kristi Noem"], "person"),
+    ]
 
 
 def test_a_source_cut_down_to_and_gives_the_names_on_both_sides(analyse_marked):

@@ -126,7 +126,7 @@ class _Resolver:
         if root.lemma_.lower() in words("document_nouns.txt") or head in words("document_nouns.txt"):
             return self._author(span, root)  # the lemma of "data" is "datum"
         if is_role_word(root) and span[0].lower_ == "the" and not people:
-            titled = self._titled(self.doc[span.start : root.i + 1], span.start)
+            titled = self._titled(span, span.start)
             if titled is not None:
                 return [titled]  # "the commissioner": the last person with that title
         if head in words("anonymous_nouns.txt") or root.lemma_.lower() in words("anonymous_nouns.txt"):
@@ -278,23 +278,29 @@ class _Resolver:
     def _last_of(self, types: set[str], position: int) -> EntityInfo | None:
         return next((e for e in self._before(position) if e.type in types), None)
 
-    def _titled(self, title: Span, position: int) -> EntityInfo | None:
-        """The last person before ``position`` whose roles include the head word of ``title``
-        ("the commissioner"); else the first one after it whose role is all of a title of two
-        words or more, or the end of it (a lead's "The transport secretary said ..." before
-        "Transport Secretary Mark Harper", "The New York state attorney general" before "Attorney
-        General Eric Schneiderman"; not "the president" before "Vice President Biden")."""
-        head = title.root
+    def _titled(self, phrase: Span, position: int) -> EntityInfo | None:
+        """The last person before ``position`` whose roles include the title word heading
+        ``phrase`` ("the commissioner"); else the first one after it whose role is all of a
+        title of two words or more, or the end of it, or the title word of one of a named place
+        or body (a lead's "The transport secretary said ..." before "Transport Secretary Mark
+        Harper", "The New York state attorney general" before "Attorney General Eric
+        Schneiderman", "The governor of South Dakota" before "Gov. Kristi Noem"; not "the
+        president" before "Vice President Biden")."""
+        head = phrase.root
         wanted = {head.lower_, head.lemma_.lower()}
         for entity in self._all_before(position):
             if entity.type == "person" and any(wanted & set(r.lower().split()) for r in entity.roles):
                 return entity
-        phrase = strip_determiner(title).text.lower()
-        if len(phrase.split()) < 2:
+        title = strip_determiner(self.doc[phrase.start : head.i + 1]).text.lower()
+        of_named = any(
+            c.dep_ == "prep" and c.lower_ == "of" and any(o.pos_ == "PROPN" for o in c.subtree)
+            for c in head.children
+        )
+        if len(title.split()) < 2 and not of_named:
             return None
         later = [e for e in self.entities if e.type == "person" and _first_mention(e) > position]
         for entity in sorted(later, key=_first_mention):
-            if any(_names_title(phrase, r.lower()) for r in entity.roles):
+            if any(_names_title(title, r.lower()) for r in entity.roles):
                 return entity
         return None
 
