@@ -10,10 +10,14 @@ The ``sayso_speakers`` component reads ``doc._.attributions`` and ``doc._.entiti
   they / it -> the last salient group or organisation;
   I / we inside a quote -> the speaker of that quote, outside quotation marks -> the article's
   authors (``doc._.authors``, its byline: a column's "I think ..."); "who" -> the noun it qualifies;
+- a definite title ("the commissioner") -> the last person with that title, else the first
+  one named later with all of it ("The transport secretary" before "Transport Secretary Mark
+  Harper");
 - an unnamed person or group ("officials", "a person familiar with the matter") -> an
   ``anonymous`` entity that keeps the source's own words as its name;
 - an outlet -> ``media``; an organisation, country or "the department" (the last
-  organisation so named) -> ``organization``.
+  organisation so named) -> ``organization``; "Its foreign ministry" -> named with the
+  organisation before it.
 
 Sources are resolved in text order, so each one can refer back to the ones before it.
 Entities created here (anonymous sources, unnamed organisations) are added to ``doc._.entities``.
