@@ -41,6 +41,8 @@ from sayso.analyse.entities import NOT_NAMES, EntityInfo, is_role_word, media_na
 from sayso.analyse.extensions import AttributionSpans
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+EPITHET_SENTENCES = 2
+"""An epithet's person is mentioned in its sentence or the one before it."""
 _GROUP_TYPES = {"anonymous", "organization", "media"}
 _THING_TYPES = {"organization", "media"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
@@ -133,6 +135,10 @@ class _Resolver:
             titled = self._titled(span, span.start)
             if titled is not None:
                 return [titled]  # "the commissioner": the last person with that title
+        if _is_epithet(span, root) and not people:
+            referent = self._epithet_referent(root, span.start)
+            if referent is not None:
+                return [referent]  # "The billionaire businessman": the last salient person
         if head in words("anonymous_nouns.txt") or root.lemma_.lower() in words("anonymous_nouns.txt"):
             self._affiliation(span, root)
             return [self._entity(span.text, "anonymous")]
@@ -279,6 +285,20 @@ class _Resolver:
                         return entity
         return None
 
+    def _epithet_referent(self, head: Token, position: int) -> EntityInfo | None:
+        """The person an epithet stands for ("the real estate tycoon"): the last salient person
+        before ``position`` (an earlier speaker or subject), of the head noun's gender where it
+        has one ("the actress"), if mentioned in the epithet's sentence or the one before
+        (PolNeAR train, first 300 articles: of 60 epithets resolved to the last salient person,
+        41 right by a reading; the 4 farther back all wrong but one)."""
+        gender = table("honorifics.tsv").get(head.lower_, "unknown")
+        for entity in self._before(position):
+            if entity.type == "person" and gender in ("unknown", entity.gender):
+                last = max((m.start for m in entity.mentions if m.start < position), default=position)
+                sentences = {t.sent.start for t in self.doc[last : position + 1]}
+                return entity if len(sentences) <= EPITHET_SENTENCES else None
+        return None
+
     def _last_of(self, types: set[str], position: int) -> EntityInfo | None:
         return next((e for e in self._before(position) if e.type in types), None)
 
@@ -345,6 +365,19 @@ class _Resolver:
         entity = EntityInfo(name=name, type=kind)
         self.entities.append(entity)
         return entity
+
+
+def _is_epithet(span: Span, head: Token) -> bool:
+    """Whether a source is a news epithet for a person named earlier: "the" and a singular
+    head noun of ``epithet_nouns.txt``, with no proper noun after the head ("the billionaire
+    businessman", "The Vermont senator"; not "the candidates", "the nominee for Senate in Ohio
+    Ted Strickland")."""
+    return (
+        span[0].lower_ == "the"
+        and head.tag_ == "NN"
+        and head.lower_ in words("epithet_nouns.txt")
+        and not any(t.pos_ == "PROPN" for t in span if t.i > head.i)
+    )
 
 
 def _first_mention(entity: EntityInfo) -> int:
