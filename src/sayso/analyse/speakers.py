@@ -13,6 +13,8 @@ The ``sayso_speakers`` component reads ``doc._.attributions`` and ``doc._.entiti
 - a definite title ("the commissioner") -> the last person with that title, else the first
   one named later with all of it ("The transport secretary" before "Transport Secretary Mark
   Harper");
+- a news epithet ("the billionaire businessman", ``epithet_nouns.txt``) -> the last salient
+  person of its gender, if mentioned in its sentence or the one before;
 - an unnamed person or group ("officials", "a person familiar with the matter") -> an
   ``anonymous`` entity that keeps the source's own words as its name;
 - an outlet -> ``media``; an organisation, country or "the department" (the last
