@@ -63,6 +63,15 @@ def test_a_surname_resolves_to_the_full_name_introduced_earlier(bridge, senators
     assert by_source(bridge, "Marsh").source.entity == by_source(bridge, "Mayor Elena Marsh").source.entity
 
 
+def test_a_name_in_a_title_case_headline_is_cut_to_the_name_the_text_gives(analyse_marked):
+    record = analyse_marked(
+        "Ben Carson Defends Himself Against Claims He Exaggerated His Life Story\n\n"
+        "{s1|He} {c1|told} {q1|reporters the claims were false} on Sunday. Ben Carson has run for "
+        "president since May."
+    )
+    assert speakers_and_types(record) == [(["Ben Carson"], "person")]
+
+
 def test_a_pronoun_resolves_to_the_last_named_speaker_of_the_same_gender(senators):
     assert by_source(senators, "she").speakers == ["Maria Alvarez"]
     assert by_source(senators, "He").speakers == ["Robert Kane"]

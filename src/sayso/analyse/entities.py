@@ -37,6 +37,8 @@ _APPOSITION_END = {",", ".", ";", ":", ")", "—", "–", "\n"}
 _NOT_IN_ROLE = {"VERB", "AUX", "PRON", "SCONJ"}
 _ROLE_WORD_POS = {"PROPN", "NOUN", "ADJ"}
 _PLURAL_TAGS = {"NNPS", "NNS"}
+_WORD = re.compile(r"[^\W\d_]+")
+TITLE_CASE_SHARE = 0.8
 _GROUP_MEMBERS = re.compile(r"(?:crats|icans|ians|ists|ives)$")
 """Endings of the plurals of a party's or a people's members (Democrats, Americans, Iranians,
 Socialists, Conservatives)."""
@@ -359,13 +361,14 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
     Marsh" or "Eswar Prasad, a trade professor at Cornell," as an organisation).
     """
     registry = _Registry(doc)
+    known = _names_outside_headlines(doc)
     singles: list[Span] = []
     listed: tuple[int, str] | None = None  # where a list of names under a plural title goes on, its role
     for ent in doc.ents:
         if ent.label_ in NOT_NAMES:
             continue
         for piece in _name_pieces(ent):
-            name, titles = _strip_titles(piece)
+            name, titles = _strip_titles(_without_headline_words(piece, known))
             if (
                 _is_full_name(name)
                 and not _is_listed_outlet(name)
@@ -424,6 +427,37 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
     registry.entities.sort(key=lambda e: e.mentions[0].start)
     _genders_from_pronouns(doc, registry.entities)
     return registry.entities
+
+
+def _in_title_case_line(span: Span) -> bool:
+    """Whether a span is in a line whose words of four letters or more are nearly all
+    capitalised: a headline in title case, where the recogniser runs names into the words
+    around them ("Ben Carson Defends Himself Against Claims ...")."""
+    text = span.doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    words = [w for w in _WORD.findall(text[start : end if end >= 0 else len(text)]) if len(w) >= 4]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _names_outside_headlines(doc: Doc) -> frozenset[str]:
+    """The texts of the person names recognised outside title-case lines."""
+    return frozenset(e.text for e in doc.ents if e.label_ in PERSON_LABELS and not _in_title_case_line(e))
+
+
+def _without_headline_words(name: Span, known: frozenset[str]) -> Span:
+    """A name in a title-case headline cut to the longest part of it named so elsewhere in the
+    text, where the words cut are not first names ("Ben Carson Defends" -> "Ben Carson",
+    "Telling Jeb Bush" -> "Jeb Bush"); else the name as it is."""
+    if name.text in known or len(name) < 2 or not _in_title_case_line(name):
+        return name
+    for size in range(len(name) - 1, 0, -1):
+        for start in range(name.start, name.end - size + 1):
+            part = name.doc[start : start + size]
+            cut = [t for t in name if t.i < part.start or t.i >= part.end]
+            if part.text in known and all(_first_name_gender(t.text) == "unknown" for t in cut):
+                return part
+    return name
 
 
 def _labels_by_word(doc: Doc) -> dict[str, Counter[str]]:
