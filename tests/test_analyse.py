@@ -63,6 +63,14 @@ def test_a_surname_resolves_to_the_full_name_introduced_earlier(bridge, senators
     assert by_source(bridge, "Marsh").source.entity == by_source(bridge, "Mayor Elena Marsh").source.entity
 
 
+def test_a_shared_surname_is_the_first_person_so_named_unless_an_honorific_says_otherwise(analyse_marked):
+    record = analyse_marked(
+        "Donald Trump unveiled a child-care plan on Tuesday. His daughter Ivanka Trump helped write it. "
+        "{s1|Trump} {c1|said} {q1|the plan was fair}. {s2|Ms. Trump} {c2|said} {q2|mothers would gain}."
+    )
+    assert speakers_and_types(record) == [(["Donald Trump"], "person"), (["Ivanka Trump"], "person")]
+
+
 def test_a_name_in_a_title_case_headline_is_cut_to_the_name_the_text_gives(analyse_marked):
     record = analyse_marked(
         "Ben Carson Defends Himself Against Claims He Exaggerated His Life Story\n\n"

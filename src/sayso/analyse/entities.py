@@ -160,12 +160,17 @@ class _Registry:
         return None
 
     def person_named(self, token: Token) -> EntityInfo | None:
-        """The person a lone surname or first name refers to: the last one introduced before it."""
+        """The person a lone surname or first name refers to: of those so named, of the gender
+        of an honorific before it ("Ms. Trump"), the first one introduced before it (a bare
+        "Trump" after "Ivanka Trump" is still Donald Trump, whom the article named first)."""
         candidates = self.by_part.get(token.text)
         if not candidates:
             return None
-        before = [e for e in candidates if e.mentions[0].start < token.i]
-        return (before or candidates)[-1]
+        honorific = token.nbor(-1) if token.i > 0 else None
+        gender = table("honorifics.tsv").get(_bare(honorific.text), "unknown") if honorific else "unknown"
+        fitting = [e for e in candidates if gender == "unknown" or e.gender in (gender, "unknown")]
+        before = [e for e in fitting or candidates if e.mentions[0].start < token.i]
+        return (before or fitting or candidates)[0]
 
 
 def _first_name_gender(first: str) -> str:
