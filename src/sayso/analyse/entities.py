@@ -4,8 +4,11 @@ The ``sayso_entities`` component groups the named mentions of a ``Doc`` into ent
 coreference model: a full name ("John Kirby") founds a person, as does a one-word name that
 follows a title somewhere and that the recogniser mostly takes for a person ("President Trump");
 a later surname or first name ("Kirby", "Trump" even where the recogniser calls it an
-organisation) is a mention of the last person so named; an honorific, a gendered title, a first
-name, or else the he/she that follows a mention, gives the gender. Roles come from the words
+organisation) is a mention of the first person so named before it, of the gender of an
+honorific before it ("Ms. Trump"); an honorific, a gendered title, a first name, or else the
+he/she that follows a mention, gives the gender. A name in a title-case headline is cut to the
+part of it the text names elsewhere ("Ben Carson Defends" -> "Ben Carson"); a name ending in a
+party's or a people's members is a group ("Virginia Democrats"). Roles come from the words
 before a name ("State Department spokesperson Ned Price") and from appositions ("John Kirby,
 White House National Security Council spokesperson,"); a plural title before a list of names
 gives each the title ("Sens. Jon Tester and David Vitter": Senator, Senator). Organisations and
