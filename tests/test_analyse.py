@@ -737,13 +737,17 @@ def test_a_full_name_after_a_role_noun_is_a_person_but_not_a_name_modifying_a_ro
     assert "White House" not in people
 
 
-def test_a_party_s_or_people_s_members_are_a_group_though_the_recogniser_says_person(analyse_marked):
+def test_a_name_ending_in_an_organisation_noun_or_a_party_s_members_is_a_group_not_a_person(analyse_marked):
     record = analyse_marked(
         "Virginia Democrats won a legislative majority for the first time since 1993, flipping seats. "
         "{s1|They} {c1|said} {q1|voters were tired of the president}.\n\n"
-        "{s2|Willie Mays} {c2|said} {q2|the museum was long overdue}."
+        "{s2|Willie Mays} {c2|said} {q2|the museum was long overdue}.\n\n"
+        "{s3|Victoria Hospital} {c3|said} {q3|two patients were stable}. {s4|Quentin Kidd, a political "
+        "scientist at Christopher Newport University,} {c4|said} {q4|the race was close}."
     )
     assert speakers_and_types(record) == [
         (["Virginia Democrats"], "organization"),
         (["Willie Mays"], "person"),
+        (["Victoria Hospital"], "organization"),
+        (["Quentin Kidd"], "person"),
     ]

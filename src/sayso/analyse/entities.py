@@ -207,10 +207,13 @@ def _is_full_name(name: Span) -> bool:
 
 
 def _is_group_name(name: Span) -> bool:
-    """Whether a name ends in the plural of a party's or people's member, a group's name even
-    where the recogniser took it for a person ("Virginia Democrats", "African-Americans"; not
-    "Willie Mays", "Dainis Ivans")."""
-    return name[-1].tag_ in _PLURAL_TAGS and _GROUP_MEMBERS.search(name[-1].text) is not None
+    """Whether a name ends in an organisation noun or the plural of a party's or people's member,
+    a group's name even where the recogniser took it for a person ("Victoria Hospital",
+    "Virginia Democrats", "African-Americans"; not "Willie Mays", "Dainis Ivans")."""
+    last = name[-1]
+    if last.lower_ in words("organization_nouns.txt"):
+        return True  # "Victoria Hospital", its first word a first name
+    return last.tag_ in _PLURAL_TAGS and _GROUP_MEMBERS.search(last.text) is not None
 
 
 def _is_name_word(token: Token) -> bool:
