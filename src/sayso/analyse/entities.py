@@ -42,6 +42,8 @@ _ROLE_WORD_POS = {"PROPN", "NOUN", "ADJ"}
 _PLURAL_TAGS = {"NNPS", "NNS"}
 _WORD = re.compile(r"[^\W\d_]+")
 TITLE_CASE_SHARE = 0.8
+HEADLINE_CHARS = 300
+"""A line running this far on either side of a name is not a headline."""
 _GROUP_MEMBERS = re.compile(r"(?:crats|icans|ians|ists|ives)$")
 """Endings of the plurals of a party's or a people's members (Democrats, Americans, Iranians,
 Socialists, Conservatives)."""
@@ -372,14 +374,15 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
     Marsh" or "Eswar Prasad, a trade professor at Cornell," as an organisation).
     """
     registry = _Registry(doc)
-    known = _names_outside_headlines(doc)
+    text = doc.text
+    known = _names_outside_headlines(doc, text)
     singles: list[Span] = []
     listed: tuple[int, str] | None = None  # where a list of names under a plural title goes on, its role
     for ent in doc.ents:
         if ent.label_ in NOT_NAMES:
             continue
         for piece in _name_pieces(ent):
-            name, titles = _strip_titles(_without_headline_words(piece, known))
+            name, titles = _strip_titles(_without_headline_words(piece, known, text))
             if (
                 _is_full_name(name)
                 and not _is_listed_outlet(name)
@@ -440,27 +443,31 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
     return registry.entities
 
 
-def _in_title_case_line(span: Span) -> bool:
+def _in_title_case_line(span: Span, text: str) -> bool:
     """Whether a span is in a line whose words of four letters or more are nearly all
     capitalised: a headline in title case, where the recogniser runs names into the words
-    around them ("Ben Carson Defends Himself Against Claims ...")."""
-    text = span.doc.text
-    start = text.rfind("\n", 0, span.start_char) + 1
-    end = text.find("\n", span.end_char)
-    words = [w for w in _WORD.findall(text[start : end if end >= 0 else len(text)]) if len(w) >= 4]
+    around them ("Ben Carson Defends Himself Against Claims ..."); ``text``: the doc's text."""
+    low, high = max(0, span.start_char - HEADLINE_CHARS), min(len(text), span.end_char + HEADLINE_CHARS)
+    start = text.rfind("\n", low, span.start_char) + 1 or (0 if low == 0 else -1)
+    end = text.find("\n", span.end_char, high)
+    if start < 0 or (end < 0 and high < len(text)):
+        return False  # a line this long is no headline
+    words = [w for w in _WORD.findall(text[start : end if end >= 0 else high]) if len(w) >= 4]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
 
 
-def _names_outside_headlines(doc: Doc) -> frozenset[str]:
+def _names_outside_headlines(doc: Doc, text: str) -> frozenset[str]:
     """The texts of the person names recognised outside title-case lines."""
-    return frozenset(e.text for e in doc.ents if e.label_ in PERSON_LABELS and not _in_title_case_line(e))
+    return frozenset(
+        e.text for e in doc.ents if e.label_ in PERSON_LABELS and not _in_title_case_line(e, text)
+    )
 
 
-def _without_headline_words(name: Span, known: frozenset[str]) -> Span:
+def _without_headline_words(name: Span, known: frozenset[str], text: str) -> Span:
     """A name in a title-case headline cut to the longest part of it named so elsewhere in the
     text, where the words cut are not first names ("Ben Carson Defends" -> "Ben Carson",
     "Telling Jeb Bush" -> "Jeb Bush"); else the name as it is."""
-    if name.text in known or len(name) < 2 or not _in_title_case_line(name):
+    if name.text in known or len(name) < 2 or not _in_title_case_line(name, text):
         return name
     for size in range(len(name) - 1, 0, -1):
         for start in range(name.start, name.end - size + 1):
