@@ -138,7 +138,7 @@ class _Resolver:
         if _is_epithet(span, root) and not people:
             referent = self._epithet_referent(root, span.start)
             if referent is not None:
-                return [referent]  # "The billionaire businessman": the last salient person
+                return [referent]  # "The billionaire businessman": the one person just mentioned
         if head in words("anonymous_nouns.txt") or root.lemma_.lower() in words("anonymous_nouns.txt"):
             self._affiliation(span, root)
             return [self._entity(span.text, "anonymous")]
