@@ -73,11 +73,11 @@ def test_a_shared_surname_is_the_first_person_so_named_unless_an_honorific_says_
 
 def test_a_name_in_a_title_case_headline_is_cut_to_the_name_the_text_gives(analyse_marked):
     record = analyse_marked(
-        "Ben Carson Defends Himself Against Claims He Exaggerated His Life Story\n\n"
-        "{s1|He} {c1|told} {q1|reporters the claims were false} on Sunday. Ben Carson has run for "
-        "president since May."
+        "Tom Keller Defends Himself Against Charges He Inflated His Résumé\n\n"
+        "{s1|He} {c1|told} {q1|reporters the claims were false} on Sunday. Tom Keller has run for "
+        "mayor since May."
     )
-    assert speakers_and_types(record) == [(["Ben Carson"], "person")]
+    assert speakers_and_types(record) == [(["Tom Keller"], "person")]
 
 
 def test_a_pronoun_resolves_to_the_last_named_speaker_of_the_same_gender(senators):
@@ -727,27 +727,27 @@ def test_a_company_name_the_tagger_reads_as_a_common_noun_is_still_the_company(a
 
 def test_a_full_name_after_a_role_noun_is_a_person_but_not_a_name_modifying_a_role(analyse_marked):
     record = analyse_marked(
-        "{q1|Job cuts will be announced later this week}, {c1|said} {s1|The We Company’s recently named "
-        "executive chair Marcelo Claure} in an email to staff.\n\n"
+        "{q1|Price rises will be announced next month}, {c1|said} {s1|The Fenwick Company’s recently hired "
+        "finance chief Maria Okonkwo} in a note to staff.\n\n"
         "{q2|The President received a diet plan}, {c2|said} {s2|principal deputy White House press "
         "secretary Hogan Gidley}."
     )
     people = {e.name: e.roles for e in record.entities if e.type == "person"}
-    assert people["Marcelo Claure"] == ["executive chair"]
+    assert people["Maria Okonkwo"] == ["finance chief"]
     assert "White House" not in people
 
 
 def test_a_name_ending_in_an_organisation_noun_or_a_party_s_members_is_a_group_not_a_person(analyse_marked):
     record = analyse_marked(
-        "Virginia Democrats won a legislative majority for the first time since 1993, flipping seats. "
+        "Virginia Democrats won the state senate, flipping suburban seats. "
         "{s1|They} {c1|said} {q1|voters were tired of the president}.\n\n"
         "{s2|Willie Mays} {c2|said} {q2|the museum was long overdue}.\n\n"
-        "{s3|Victoria Hospital} {c3|said} {q3|two patients were stable}. {s4|Quentin Kidd, a political "
-        "scientist at Christopher Newport University,} {c4|said} {q4|the race was close}."
+        "{s3|Victoria Hospital} {c3|said} {q3|two patients were stable}. {s4|Laura Benn, a historian at "
+        "Christopher Newport University,} {c4|said} {q4|the race was close}."
     )
     assert speakers_and_types(record) == [
         (["Virginia Democrats"], "organization"),
         (["Willie Mays"], "person"),
         (["Victoria Hospital"], "organization"),
-        (["Quentin Kidd"], "person"),
+        (["Laura Benn"], "person"),
     ]

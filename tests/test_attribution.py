@@ -178,14 +178,14 @@ def test_cue_without_a_tagged_source_takes_the_untagged_subject_of_its_verb(sm):
 
 def test_a_name_after_a_cue_that_follows_its_content_is_the_source_not_content(sm):
     doc = sm(
-        "Job cuts will be announced later this week, said The We Company’s recently named executive "
-        "chair Marcelo Claure in an email to staff."
+        "Price rises will be announced next month, said The Fenwick Company’s recently hired finance chief "
+        "Maria Okonkwo in a note to staff."
     )
-    content = "Job cuts will be announced later this week"
-    tagged_after = "The We Company’s recently named executive chair Marcelo Claure in an email to staff"
+    content = "Price rises will be announced next month"
+    tagged_after = "The Fenwick Company’s recently hired finance chief Maria Okonkwo in a note to staff"
     [attr] = decode(doc, tag(doc, cue="said", content=[content, tagged_after]))
     assert texts(attr) == (
-        ["The We Company’s recently named executive chair Marcelo Claure"],
+        ["The Fenwick Company’s recently hired finance chief Maria Okonkwo"],
         ["said"],
         [content],
     )

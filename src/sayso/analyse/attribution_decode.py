@@ -41,7 +41,7 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   a cue with no source in its sentence takes the untagged agent of a passive cue ("... got
   dinged by critics") or subject of its verb ("The mission did not respond ..."), or of the
   verb a subjectless cue hangs from ("Clinton answered by | touting | ..."), or the name just
-  after a cue that follows its content ("..., said | The We Company's ... Marcelo Claure | in an
+  after a cue that follows its content ("..., said | The Fenwick Company's ... Maria Okonkwo | in a
   email", where the parse makes the name a clause's subject), else keeps none (PolNeAR's
   no-source case); the object of a prepositional cue ("According to a report
   by X, ...") is all source where the source is tagged in it and the content runs into it;
@@ -82,10 +82,10 @@ INVERTED_SOURCE_TOKENS = 15
 INVERTING_CUES = frozenset(
     ["say", "add", "write", "explain", "note", "insist", "argue", "claim", "warn", "tell"]
 )
-"""Cues put before their source after a quote or clause ("..., said Marcelo Claure")."""
+"""Cues put before their source after a quote or clause ("..., said Maria Okonkwo")."""
 FINITE_TAGS = frozenset(["VBD", "VBZ", "VBP", "MD"])
 NAME_PUNCT = frozenset(["’s", "'s", "’", "'", "-", "."])
-"""Punctuation inside a name after an inverted cue ("The We Company’s ... Marcelo Claure")."""
+"""Punctuation inside a name after an inverted cue ("The Fenwick Company’s ... Maria Okonkwo")."""
 CUE_MODIFIERS = frozenset(["prep", "advmod", "npadvmod", "advcl"])
 """Dependencies of a cue's modifiers ("On Thursday, he said"), never content before the cue."""
 CUE_ADVERBIALS = frozenset(["advmod", "npadvmod"])
@@ -387,8 +387,8 @@ def _subject_of_cue(doc: Doc, group: _Group) -> list[TagSpan]:
 
 def _inverted_source(doc: Doc, group: _Group, is_word: list[bool]) -> list[TagSpan]:
     """The name just after a one-word speech cue (:data:`INVERTING_CUES`) that follows its
-    content and a comma ("..., said | The We Company’s recently named executive chair Marcelo
-    Claure | in an email"), where the parse took it for the subject of a clause of its own and
+    content and a comma ("..., said | The Fenwick Company’s recently hired finance chief Maria
+    Okonkwo | in a note"), where the parse took it for the subject of a clause of its own and
     the tagger for content: the source, and no longer content, nor is what follows it in that
     piece. The name runs from the cue to its last proper noun before a preposition,
     punctuation or finite verb, at most :data:`INVERTED_SOURCE_TOKENS` tokens (PolNeAR dev:

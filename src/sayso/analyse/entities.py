@@ -7,7 +7,7 @@ a later surname or first name ("Kirby", "Trump" even where the recogniser calls 
 organisation) is a mention of the first person so named before it, of the gender of an
 honorific before it ("Ms. Trump"); an honorific, a gendered title, a first name, or else the
 he/she that follows a mention, gives the gender. A name in a title-case headline is cut to the
-part of it the text names elsewhere ("Ben Carson Defends" -> "Ben Carson"); a name ending in a
+part of it the text names elsewhere ("Tom Keller Defends" -> "Tom Keller"); a name ending in a
 party's or a people's members is a group ("Virginia Democrats"). Roles come from the words
 before a name ("State Department spokesperson Ned Price") and from appositions ("John Kirby,
 White House National Security Council spokesperson,"); a plural title before a list of names
@@ -333,7 +333,7 @@ def _is_listed_outlet(name: Span) -> bool:
 
 
 def _after_role_word(name: Span) -> bool:
-    """Whether a role noun stands just before the name ("executive chair Marcelo Claure"), the
+    """Whether a role noun stands just before the name ("finance chief Maria Okonkwo"), the
     name not modifying a noun itself ("deputy White House press secretary") nor ending in a
     title or an organisation's head noun ("spokesman Navy Capt.", "member Drafting Committee")."""
     if name.start == 0 or name[-1].dep_ == "compound":
@@ -446,7 +446,7 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
 def _in_title_case_line(span: Span, text: str) -> bool:
     """Whether a span is in a line whose words of four letters or more are nearly all
     capitalised: a headline in title case, where the recogniser runs names into the words
-    around them ("Ben Carson Defends Himself Against Claims ..."); ``text``: the doc's text."""
+    around them ("Tom Keller Defends Himself Against Charges ..."); ``text``: the doc's text."""
     low, high = max(0, span.start_char - HEADLINE_CHARS), min(len(text), span.end_char + HEADLINE_CHARS)
     start = text.rfind("\n", low, span.start_char) + 1 or (0 if low == 0 else -1)
     end = text.find("\n", span.end_char, high)
@@ -465,7 +465,7 @@ def _names_outside_headlines(doc: Doc, text: str) -> frozenset[str]:
 
 def _without_headline_words(name: Span, known: frozenset[str], text: str) -> Span:
     """A name in a title-case headline cut to the longest part of it named so elsewhere in the
-    text, where the words cut are not first names ("Ben Carson Defends" -> "Ben Carson",
+    text, where the words cut are not first names ("Tom Keller Defends" -> "Tom Keller",
     "Telling Jeb Bush" -> "Jeb Bush"); else the name as it is."""
     if name.text in known or len(name) < 2 or not _in_title_case_line(name, text):
         return name
