@@ -299,15 +299,15 @@ def test_a_relative_clause_after_a_name_is_not_a_role(bridge):
 
 def test_a_plural_title_gives_each_name_of_its_list_the_singular_title(analyse_marked):
     record = analyse_marked(
-        "{s1|Sens. Jon Tester (D-Mont.) and David Vitter (R-La.)} {c1|asked} {q1|whether it was too big}."
+        "{s1|Sens. Jon Tester (D-Mont.) and Susan Collins (R-Maine)} {c1|asked} {q1|whether it was too big}."
         "\n\n{s2|Democratic Senators Tim Kaine, Mark Warner and Chris Murphy} {c2|said} {q2|it was wrong}."
-        "\n\n{q3|The plan will fail}, {c3|according to} {s3|a campaign aide}. "
+        "\n\n{q3|The plan will fail}, {c3|according to} {s3|an aide}. "
         "{s4|Donald Trump} {c4|said} {q4|it would not}."
     )
     roles = {e.name: e.roles for e in record.entities if e.type == "person"}
     assert roles == {
         "Jon Tester": ["Senator"],
-        "David Vitter": ["Senator"],
+        "Susan Collins": ["Senator"],
         "Tim Kaine": ["Democratic Senator"],
         "Mark Warner": ["Democratic Senator"],
         "Chris Murphy": ["Democratic Senator"],
@@ -571,7 +571,7 @@ def test_a_full_name_with_a_role_in_apposition_is_a_person_though_the_recogniser
     analyse_marked,
 ):
     record = analyse_marked(
-        "{s1|Eswar Pradeep, a trade professor at Cornell,} {c1|said} {q1|the talks had stalled}.\n\n"
+        "{s1|Eswar Pradeep, an economics professor at Cornell,} {c1|said} {q1|the talks had stalled}.\n\n"
         "\u201cThe tariffs stay,\u201d {s2|he} {c2|said}."
     )
     assert speakers_and_types(record) == [(["Eswar Pradeep"], "person")] * 2
@@ -653,7 +653,7 @@ def test_its_organisation_is_named_with_the_organisation_it_belongs_to(analyse_m
 def test_a_person_named_in_apposition_to_the_source_s_head_noun_is_the_speaker(analyse_marked):
     record = analyse_marked(
         "{s1|The chief executive, Mark Lowe,} {c1|has denied} {q1|any wrongdoing}.\n\n"
-        "{s2|One of the family's attorneys, Justin Bamberg,} {c2|said} {q2|the video was incomplete}."
+        "{s2|One of the family's lawyers, Justin Bamberg,} {c2|said} {q2|the video was incomplete}."
     )
     assert speakers_and_types(record) == [
         (["Mark Lowe"], "person"),
@@ -667,7 +667,7 @@ def test_a_document_speaks_for_whoever_released_or_compiled_it(analyse_marked):
         "{s1|The report, released Tuesday by the Government Accountability Office,} {c1|found} "
         "{q1|that regulators had missed warning signs}.\n\n"
         "{q2|Shares fell 3 percent}, {c2|according to} {s2|data from the New York Stock Exchange}.\n\n"
-        "{s3|Data from the 2014 American Community Survey} {c3|show} {q3|that rents rose}."
+        "{s3|Data from the 2019 American Community Survey} {c3|show} {q3|that rents rose}."
     )
     assert speakers_and_types(record) == [
         (["Government Accountability Office"], "organization"),
@@ -679,8 +679,8 @@ def test_a_document_speaks_for_whoever_released_or_compiled_it(analyse_marked):
 def test_a_surname_opening_a_sentence_before_a_possessive_is_still_the_person(analyse_marked):
     record = analyse_marked(
         "{s1|Adam Schiff} {c1|said} {q1|the hearing would go on}.\n\n"
-        "{s2|Schiff}{c2|’s astounding assertion} {q2|that he doesn’t know the whistleblower’s name} "
-        "is as hard to believe as the rest."
+        "{s2|Schiff}{c2|’s claim} {q2|that he has never met the witness} "
+        "is hard to square with the record."
     )
     assert speakers_and_types(record) == [
         (["Adam Schiff"], "person"),
@@ -690,9 +690,9 @@ def test_a_surname_opening_a_sentence_before_a_possessive_is_still_the_person(an
 
 def test_a_source_s_bracketed_short_form_is_not_part_of_its_name(analyse_marked):
     record = analyse_marked(
-        "{s1|The New York State Attorney General (NYAG)} {c1|is investigating} {q1|the company}."
+        "{s1|The Ohio State Attorney General (OSAG)} {c1|is looking into} {q1|the company}."
     )
-    assert record.attributions[0].speakers == ["New York State Attorney General"]
+    assert record.attributions[0].speakers == ["Ohio State Attorney General"]
 
 
 def test_outlets_are_known_in_any_case(analyse_marked):
@@ -708,18 +708,18 @@ def test_outlets_are_known_in_any_case(analyse_marked):
 
 def test_a_dated_document_without_an_author_speaks_for_nobody_named(analyse_marked):
     record = analyse_marked(
-        "{s1|An October 11 presentation to bondholders} {c1|indicated} {q1|administrative jobs would be cut}."
+        "{s1|A March 3 presentation to lenders} {c1|indicated} {q1|office jobs would go}."
     )
     assert record.attributions[0].source.type == "unknown"
 
 
 def test_a_company_name_the_tagger_reads_as_a_common_noun_is_still_the_company(analyse_marked):
     record = analyse_marked(
-        "{s1|Two people familiar with the matter} {c1|said} {q1|the attorney general is investigating WeWork "
-        "and its former chief executive}.\n"
-        "A spokeswoman for Neumann declined to comment.\n"
-        "{s2|WeWork} {c2|agreed to} {q2|a rescue by its largest shareholder, Japanese technology investment "
-        "company SoftBank}."
+        "{s1|Two people who know of the inquiry} {c1|said} {q1|prosecutors are looking into WeWork "
+        "and its founder}.\n"
+        "A lawyer for the founder would not comment.\n"
+        "{s2|WeWork} {c2|agreed to} {q2|a bailout from its biggest investor, the Japanese fund "
+        "SoftBank}."
     )
     assert speakers_and_types(record)[1] == (["WeWork"], "organization")
     assert [e.name for e in record.entities].count("WeWork") == 1

@@ -540,10 +540,10 @@ def test_a_source_tagged_in_the_object_of_a_preposition_ending_the_content_is_co
     assert texts(echo)[0] == ["Kirby"]
     assert texts(echo)[2] == ["recent statements by senior officials"]
     # the agent of a passive cue stays its source
-    doc = sm("Oz has been called a charlatan by fellow physicians.")
-    tags = tag(doc, source="fellow physicians", cue="has been called", content=["Oz", "a charlatan by"])
+    doc = sm("Oz has been called a quack by other doctors.")
+    tags = tag(doc, source="other doctors", cue="has been called", content=["Oz", "a quack by"])
     [attr] = decode(doc, tags)
-    assert texts(attr)[0] == ["fellow physicians"]
+    assert texts(attr)[0] == ["other doctors"]
 
 
 def test_a_content_never_ends_in_a_conjunction_or_determiner(sm):

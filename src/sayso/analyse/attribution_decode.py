@@ -195,7 +195,7 @@ def decode(doc: Doc, tags: Sequence[str]) -> list[AttributionSpans]:
 
 def with_untagged_passive_subject(doc: Doc, attribution: AttributionSpans) -> AttributionSpans:
     """The attribution with its passive or raising cue's subject as content where no role of it
-    touches the subject ("Mr. Sanders | has been criticized | for offering ..."), unless that
+    touches the subject ("Mr. Lowe | has been criticized | for offering ..."), unless that
     is the first or second person ("We are told that ...": the audience) or runs over a line
     break (a headline before it).
 

@@ -11,7 +11,7 @@ part of it the text names elsewhere ("Tom Keller Defends" -> "Tom Keller"); a na
 party's or a people's members is a group ("Virginia Democrats"). Roles come from the words
 before a name ("State Department spokesperson Ned Price") and from appositions ("John Kirby,
 White House National Security Council spokesperson,"); a plural title before a list of names
-gives each the title ("Sens. Jon Tester and David Vitter": Senator, Senator). Organisations and
+gives each the title ("Sens. Jon Tester and Susan Collins": Senator, Senator). Organisations and
 outlets come from the named-entity recogniser; an outlet is recognised by name
 (``data/media_outlets.txt``) or by the last word of its name ("Gazette").
 
@@ -349,7 +349,7 @@ def _after_role_word(name: Span) -> bool:
 
 
 def _titled_by_apposition(name: Span) -> bool:
-    """Whether a phrase with a role word follows the name in apposition ("Eswar Prasad, a trade
+    """Whether a phrase with a role word follows the name in apposition ("Eswar Pradeep, a trade
     professor at Cornell,"): a person's name, whatever the recogniser took it for."""
     doc = name.doc
     if name.end >= len(doc) or doc[name.end].text != ",":
@@ -371,7 +371,7 @@ def find_entities(doc: Doc) -> list[EntityInfo]:
 
     A person is a full name tagged PERSON, or one that follows a title, starts with a known
     first name or has a role in apposition after it (the small model often tags "Mayor Elena
-    Marsh" or "Eswar Prasad, a trade professor at Cornell," as an organisation).
+    Marsh" or "Eswar Pradeep, a trade professor at Cornell," as an organisation).
     """
     registry = _Registry(doc)
     text = doc.text

@@ -237,7 +237,7 @@ class _Resolver:
 
     def _in_apposition(self, span: Span, root: Token) -> list[EntityInfo]:
         """The people named in apposition to the source's head noun, inside the source, with
-        those joined to them ("Presidential candidates Hillary Clinton and Donald Trump")."""
+        those joined to them ("The candidates, Hillary Clinton and Donald Trump,")."""
         for child in root.rights:
             if child.dep_ == "appos" and child.i < span.end:
                 named = [self.of_token.get(t.i) for t in (child, *child.conjuncts) if t.i < span.end]
@@ -416,7 +416,7 @@ def _subtree(token: Token) -> Span:
 
 def _name(span: Span) -> str:
     """The name a source span gives, less its determiner and a bracketed short form after it
-    ("The New York State Attorney General (NYAG)" -> "New York State Attorney General")."""
+    ("The Ohio State Attorney General (OSAG)" -> "Ohio State Attorney General")."""
     bracket = next((t.i for t in span[1:] if t.text == "("), span.end)
     return (strip_determiner(span.doc[span.start : bracket]) or span).text
 
