@@ -176,7 +176,7 @@ def test_cue_without_a_tagged_source_takes_the_untagged_subject_of_its_verb(sm):
     assert texts(attr)[0] == ["The harbour office of the city"]
 
 
-def test_a_name_after_a_cue_that_follows_its_content_is_the_source_not_content(sm):
+def test_a_name_after_a_cue_or_according_to_that_follows_its_content_is_the_source_not_content(sm):
     doc = sm(
         "Price rises will be announced next month, said The Fenwick Company’s recently hired finance chief "
         "Maria Okonkwo in a note to staff."
@@ -189,6 +189,10 @@ def test_a_name_after_a_cue_that_follows_its_content_is_the_source_not_content(s
         ["said"],
         [content],
     )
+    doc = sm("Rents will rise by a fifth next year, according to the Harbour Housing Trust, in a new survey.")
+    content = "Rents will rise by a fifth next year"
+    [attr] = decode(doc, tag(doc, cue="according to", content=[content, "the Harbour Housing Trust, in a"]))
+    assert texts(attr) == (["the Harbour Housing Trust"], ["according to"], [content])
     doc = sm("Prices will rise next year, said in a statement on Monday.")
     [attr] = decode(doc, tag(doc, cue="said", content="Prices will rise next year"))
     assert texts(attr)[0] == []  # no name after the cue: no source

@@ -41,9 +41,10 @@ turns such a tag sequence over a parsed ``Doc`` into :class:`AttributionSpans`:
   a cue with no source in its sentence takes the untagged agent of a passive cue ("... got
   dinged by critics") or subject of its verb ("The mission did not respond ..."), or of the
   verb a subjectless cue hangs from ("Clinton answered by | touting | ..."), or the name just
-  after a cue that follows its content ("..., said | The Fenwick Company's ... Maria Okonkwo | in a
-  email", where the parse makes the name a clause's subject), else keeps none (PolNeAR's
-  no-source case); the object of a prepositional cue ("According to a report
+  after a speech cue or "according to" that follows its content ("..., said | The Fenwick
+  Company's ... Maria Okonkwo | in a note", where the parse makes the name a clause's subject
+  or the tagger content; PolNeAR dev, fast mode: attribution F1 0.720 -> 0.721), else keeps
+  none (PolNeAR's no-source case); the object of a prepositional cue ("According to a report
   by X, ...") is all source where the source is tagged in it and the content runs into it;
 - a cue does not end in a preposition whose object is neither content nor source ("said at | a
   news conference"), "according to" excepted;
@@ -386,20 +387,19 @@ def _subject_of_cue(doc: Doc, group: _Group) -> list[TagSpan]:
 
 
 def _inverted_source(doc: Doc, group: _Group, is_word: list[bool]) -> list[TagSpan]:
-    """The name just after a one-word speech cue (:data:`INVERTING_CUES`) that follows its
-    content and a comma ("..., said | The Fenwick Company’s recently hired finance chief Maria
-    Okonkwo | in a note"), where the parse took it for the subject of a clause of its own and
-    the tagger for content: the source, and no longer content, nor is what follows it in that
-    piece. The name runs from the cue to its last proper noun before a preposition,
-    punctuation or finite verb, at most :data:`INVERTED_SOURCE_TOKENS` tokens (PolNeAR dev:
-    it never fires, the tagger and parse get its cases right there)."""
+    """The name just after a one-word speech cue (:data:`INVERTING_CUES`) or "according to" that
+    follows its content and a comma ("..., said | The Fenwick Company’s recently hired finance
+    chief Maria Okonkwo | in a note", "..., according to | the Tax Foundation |, more than ..."),
+    where the parse took it for the subject of a clause of its own, or the tagger for content:
+    the source, and no longer content, nor is what follows it in that piece. The name runs from
+    the cue to its last proper noun before a preposition, punctuation or finite verb, at most
+    :data:`INVERTED_SOURCE_TOKENS` tokens."""
     cue = group.cue
     between = [c.end for c in group.contents if c.end <= cue.start and not any(is_word[c.end : cue.start])]
-    verb = doc[cue.start]
+    lemmas = [doc[i].lemma_ for i in range(cue.start, cue.end) if is_word[i]]
     if (
         not between
-        or cue.end - cue.start != 1
-        or verb.lemma_ not in INVERTING_CUES
+        or not ((len(lemmas) == 1 and lemmas[0] in INVERTING_CUES) or lemmas == ["accord", "to"])
         or "," not in doc[between[0] : cue.start].text
         or cue.end >= len(doc)
         or doc[cue.end].pos_ not in ("DET", "PROPN", "ADJ", "NOUN")
