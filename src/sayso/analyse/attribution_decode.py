@@ -62,6 +62,7 @@ from spacy.attrs import HEAD, IDX, LENGTH
 from spacy.tokens import Doc, Token
 
 from .attribution_model import quote_states
+from .data import words
 from .extensions import AttributionSpans
 
 ROLES = ("SOURCE", "CUE", "CONTENT")
@@ -80,10 +81,6 @@ after ``pcomp``: "by | touting |"; as a cue's own arc it is "according to", whos
 is not the source)."""
 CONTROL_STEPS = 3
 INVERTED_SOURCE_TOKENS = 15
-INVERTING_CUES = frozenset(
-    ["say", "add", "write", "explain", "note", "insist", "argue", "claim", "warn", "tell"]
-)
-"""Cues put before their source after a quote or clause ("..., said Maria Okonkwo")."""
 FINITE_TAGS = frozenset(["VBD", "VBZ", "VBP", "MD"])
 NAME_PUNCT = frozenset(["’s", "'s", "’", "'", "-", "."])
 """Punctuation inside a name after an inverted cue ("The Fenwick Company’s ... Maria Okonkwo")."""
@@ -387,9 +384,10 @@ def _subject_of_cue(doc: Doc, group: _Group) -> list[TagSpan]:
 
 
 def _inverted_source(doc: Doc, group: _Group, is_word: list[bool]) -> list[TagSpan]:
-    """The name just after a one-word speech cue (:data:`INVERTING_CUES`) or "according to" that
-    follows its content and a comma ("..., said | The Fenwick Company’s recently hired finance
-    chief Maria Okonkwo | in a note", "..., according to | the Tax Foundation |, more than ..."),
+    """The name just after a one-word speech cue (``data/inverting_cues.txt``) or "according to"
+    that follows its content and a comma ("..., said | The Fenwick Company’s recently hired
+    finance chief Maria Okonkwo | in a note", "..., according to | the Harbour Housing Trust |,
+    in a survey"),
     where the parse took it for the subject of a clause of its own, or the tagger for content:
     the source, and no longer content, nor is what follows it in that piece. The name runs from
     the cue to its last proper noun before a preposition, punctuation or finite verb, at most
@@ -397,9 +395,10 @@ def _inverted_source(doc: Doc, group: _Group, is_word: list[bool]) -> list[TagSp
     cue = group.cue
     between = [c.end for c in group.contents if c.end <= cue.start and not any(is_word[c.end : cue.start])]
     lemmas = [doc[i].lemma_ for i in range(cue.start, cue.end) if is_word[i]]
+    speech = len(lemmas) == 1 and lemmas[0] in words("inverting_cues.txt")
     if (
         not between
-        or not ((len(lemmas) == 1 and lemmas[0] in INVERTING_CUES) or lemmas == ["accord", "to"])
+        or not (speech or lemmas == ["accord", "to"])
         or "," not in doc[between[0] : cue.start].text
         or cue.end >= len(doc)
         or doc[cue.end].pos_ not in ("DET", "PROPN", "ADJ", "NOUN")
