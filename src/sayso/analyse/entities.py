@@ -171,8 +171,7 @@ class _Registry:
         candidates = self.by_part.get(token.text)
         if not candidates:
             return None
-        honorific = token.nbor(-1) if token.i > 0 else None
-        gender = table("honorifics.tsv").get(_bare(honorific.text), "unknown") if honorific else "unknown"
+        gender = _gender_from([token.nbor(-1)], []) if token.i > 0 else "unknown"
         fitting = [e for e in candidates if gender == "unknown" or e.gender in (gender, "unknown")]
         before = [e for e in fitting or candidates if e.mentions[0].start < token.i]
         return (before or fitting or candidates)[0]
